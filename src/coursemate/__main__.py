@@ -1,0 +1,3 @@
+from coursemate.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,427 @@
+"""Schedule maths for trainer mode: the agenda of a course's sessions, and the presenter flow.
+
+No Textual here: the ``agenda`` command, the .ics export and the screens all read the same
+``Agenda``. Broken schedule data never raises; it becomes a warning on the session it concerns.
+
+Time arithmetic is done on UTC instants, never on wall clocks: Python subtracts and adds
+aware datetimes that share a ``tzinfo`` as if they were naive, which would make a session
+across a DST change an hour too long or too short.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from coursemate.course.model import Course, Event, Module, Session
+from coursemate.course.text import one_line
+
+CATCH_UP_AFTER = timedelta(days=14)
+# A session longer than this is taken for a typo in its end date: its length is unknown.
+LONGEST_SESSION = timedelta(hours=24)
+
+
+class UnknownZoneError(ValueError):
+    """A timezone name that zoneinfo does not know."""
+
+
+@dataclass(frozen=True, slots=True)
+class ViewerZone:
+    """Where the viewer is: a named zone, or the system's local time when it has no IANA name."""
+
+    zone: tzinfo | None  # None: the system's local time (``datetime.astimezone()``)
+    name: str  # "America/New_York", or "local"
+
+    def convert(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
+
+
+def resolve_zone(name: str | None) -> ViewerZone:
+    """The named zone (``--tz``), or the system's own; ``UnknownZoneError`` for a bad name."""
+    if name is not None:
+        try:
+            return ViewerZone(ZoneInfo(name.strip()), name.strip())
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise UnknownZoneError(f"unknown timezone '{one_line(name)}'") from exc
+    system = _system_zone_name()
+    if system is not None:
+        return ViewerZone(ZoneInfo(system), system)
+    return ViewerZone(None, "local")
+
+
+def _system_zone_name() -> str | None:
+    """The IANA name of the system's zone (``TZ``, then /etc/localtime), when it has one."""
+    candidates: list[str] = []
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env:
+        candidates.append(env)
+    try:
+        target = Path("/etc/localtime").resolve(strict=True)
+    except OSError:
+        target = None
+    if target is not None and "zoneinfo" in target.parts:
+        parts = target.parts
+        candidates.append("/".join(parts[len(parts) - parts[::-1].index("zoneinfo") :]))
+    for name in candidates:
+        try:
+            ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+        return name
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedModule:
+    """A module in a session, with the times its duration gives it from the session start."""
+
+    module: Module
+    start: datetime | None  # in the session's timezone (naive when that is unknown)
+    end: datetime | None
+    overrun: bool  # it ends after the session does
+
+    @property
+    def minutes(self) -> int:
+        return self.module.minutes or 0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionPlan:
+    key: str  # the course's session key ("e1/s2")
+    path: str  # where it is in the file: "events[0].sessions[1]"
+    day: int
+    number: int  # 1-based among the sessions of its day
+    start: datetime | None
+    end: datetime | None
+    timezone: str  # as written, "" when absent
+    zone_known: bool
+    local_start: datetime | None  # the viewer's time, only when it differs from the course's
+    local_end: datetime | None
+    modules: tuple[PlannedModule, ...]
+    unknown_ids: tuple[str, ...]
+    length_minutes: int | None  # real elapsed minutes; None when start or end is unusable
+    warnings: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"Day {self.day} · Session {self.number}"
+
+    @property
+    def planned_minutes(self) -> int:
+        return sum(p.minutes for p in self.modules)
+
+    @property
+    def unallocated_minutes(self) -> int | None:
+        """Time the modules leave free (breaks); None when the session's length is unknown."""
+        if self.length_minutes is None:
+            return None
+        return max(self.length_minutes - self.planned_minutes, 0)
+
+    @property
+    def overrun_minutes(self) -> int:
+        if self.length_minutes is None:
+            return 0
+        return max(self.planned_minutes - self.length_minutes, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlan:
+    key: str
+    start_date: date | None
+    location: str
+    sessions: tuple[SessionPlan, ...]
+
+    @property
+    def catch_up(self) -> date | None:
+        """Two weeks after the event's last session ends, by the course's calendar."""
+        moments = [s.end if s.length_minutes is not None else s.start for s in self.sessions]
+        known = [m for m in moments if m is not None]
+        if not known:
+            return None
+        return max(known, key=lambda m: _instant(m)[0]).date() + CATCH_UP_AFTER
+
+
+@dataclass(frozen=True, slots=True)
+class FlowStep:
+    """One page of the presenter: a module and where it sits in the class."""
+
+    module: Module
+    position: int  # 1-based
+    total: int
+    session: SessionPlan | None
+    planned: PlannedModule | None
+
+    @property
+    def label(self) -> str:
+        where = f"{self.session.label} · " if self.session is not None else ""
+        return f"{where}Module {self.position} of {self.total}"
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    title: str
+    identity: str
+    events: tuple[EventPlan, ...]
+    unscheduled: tuple[Module, ...]  # modules no session names, in syllabus order
+    syllabus: tuple[Module, ...]
+    viewer: ViewerZone
+
+    @property
+    def sessions(self) -> Iterator[SessionPlan]:
+        for event in self.events:
+            yield from event.sessions
+
+    @property
+    def scheduled(self) -> bool:
+        return any(True for _ in self.sessions)
+
+    @property
+    def catch_up(self) -> date | None:
+        """The catch-up date of the last event that has one."""
+        dates = [e.catch_up for e in self.events if e.catch_up is not None]
+        return max(dates) if dates else None
+
+    def warnings(self) -> Iterator[str]:
+        """Every warning, each naming the session it is about."""
+        for session in self.sessions:
+            for warning in session.warnings:
+                yield f"{session.label} ({session.path}): {warning}"
+
+    def flow(self) -> tuple[FlowStep, ...]:
+        """The presenter's order: the first event's sessions, else the syllabus.
+
+        A module named twice in the event appears once, where it is first planned. Only the
+        first event that schedules anything counts: later events repeat the same flow.
+        """
+        for event in self.events:
+            seen: set[str] = set()
+            planned: list[tuple[SessionPlan, PlannedModule]] = []
+            for session in event.sessions:
+                for item in session.modules:
+                    if item.module.key not in seen:
+                        seen.add(item.module.key)
+                        planned.append((session, item))
+            if planned:
+                total = len(planned)
+                return tuple(
+                    FlowStep(item.module, i, total, session, item)
+                    for i, (session, item) in enumerate(planned, start=1)
+                )
+        total = len(self.syllabus)
+        return tuple(
+            FlowStep(module, i, total, None, None) for i, module in enumerate(self.syllabus, 1)
+        )
+
+
+def build_agenda(course: Course, tz: str | None = None) -> Agenda:
+    """The course's agenda as seen from ``tz`` (default: the system's zone).
+
+    Raises ``UnknownZoneError`` for an unknown ``tz`` only; the course's own data never raises.
+    """
+    viewer = resolve_zone(tz)
+    by_key = {m.key: m for m in course.modules}
+    events = tuple(
+        _plan_event(event, index, by_key, viewer) for index, event in enumerate(course.events)
+    )
+    named = {p.module.key for e in events for s in e.sessions for p in s.modules}
+    return Agenda(
+        title=course.title or course.identity,
+        identity=course.identity,
+        events=events,
+        unscheduled=tuple(m for m in course.modules if m.key not in named),
+        syllabus=course.modules,
+        viewer=viewer,
+    )
+
+
+def _plan_event(
+    event: Event, index: int, by_key: dict[str, Module], viewer: ViewerZone
+) -> EventPlan:
+    per_day: dict[int, int] = {}
+    sessions: list[SessionPlan] = []
+    seen: set[str] = set()
+    for s_index, session in enumerate(event.sessions):
+        per_day[session.day] = per_day.get(session.day, 0) + 1
+        plan = _plan_session(
+            session, f"events[{index}].sessions[{s_index}]", per_day[session.day], by_key, viewer
+        )
+        again = [p.module for p in plan.modules if p.module.key in seen]
+        if again:
+            names = ", ".join(f"{m.number}. {one_line(m.title)}" for m in again)
+            plan = _with_warning(plan, f"already scheduled in an earlier session: {names}")
+        seen.update(p.module.key for p in plan.modules)
+        sessions.append(plan)
+    return EventPlan(event.key, event.start_date, event.location, tuple(sessions))
+
+
+def _with_warning(plan: SessionPlan, warning: str) -> SessionPlan:
+    return replace(plan, warnings=(*plan.warnings, warning))
+
+
+def _plan_session(
+    session: Session, path: str, number: int, by_key: dict[str, Module], viewer: ViewerZone
+) -> SessionPlan:
+    warnings: list[str] = []
+    start, end = session.start, session.end
+    zone_known = start is not None and start.tzinfo is not None
+    if not session.timezone:
+        warnings.append("no timezone given; times are shown as written")
+    elif not zone_known and start is not None:
+        warnings.append(
+            f"unknown timezone '{one_line(session.timezone)}'; times are shown as written "
+            "and not converted"
+        )
+
+    length = _length(start, end, warnings)
+    modules = [by_key[k] for k in session.module_keys if k in by_key]
+    known_ids = {m.id for m in modules}
+    unknown = tuple(i for i in session.module_ids if i not in known_ids)
+    if unknown:
+        warnings.append(f"names unknown modules: {', '.join(one_line(i) for i in unknown)}")
+    undated = [m for m in modules if m.minutes is None]
+    if undated:
+        names = ", ".join(f"{m.number}. {one_line(m.title)}" for m in undated)
+        warnings.append(f"no duration for {names}; counted as 0 min")
+
+    planned: list[PlannedModule] = []
+    offset = timedelta(0)
+    limit = timedelta(minutes=length) if length is not None else None
+    for module in modules:
+        duration = timedelta(minutes=module.minutes or 0)
+        begins = _shift(start, offset)
+        offset += duration
+        overrun = limit is not None and offset > limit
+        planned.append(PlannedModule(module, begins, _shift(start, offset), overrun))
+    if limit is not None and offset > limit:
+        need = int(offset.total_seconds() // 60)
+        warnings.append(
+            f"overrun: the modules need {need} min but the session holds {length} min "
+            f"({need - (length or 0)} min over)"
+        )
+
+    local_start = local_end = None
+    if zone_known and start is not None:
+        local_start = viewer.convert(start)
+        local_end = viewer.convert(end) if end is not None and end.tzinfo is not None else None
+        if _same_wall_time(start, local_start) and (
+            end is None or local_end is None or _same_wall_time(end, local_end)
+        ):
+            local_start = local_end = None
+
+    return SessionPlan(
+        key=session.key,
+        path=path,
+        day=session.day,
+        number=number,
+        start=start,
+        end=end,
+        timezone=session.timezone,
+        zone_known=zone_known,
+        local_start=local_start,
+        local_end=local_end,
+        modules=tuple(planned),
+        unknown_ids=unknown,
+        length_minutes=length,
+        warnings=tuple(warnings),
+    )
+
+
+def _length(start: datetime | None, end: datetime | None, warnings: list[str]) -> int | None:
+    """The session's real length in minutes, or None (with a warning saying why)."""
+    if start is None:
+        warnings.append("no start time; module times cannot be planned")
+        return None
+    if end is None:
+        warnings.append("no end time; the session's length is unknown")
+        return None
+    if (start.tzinfo is None) != (end.tzinfo is None):
+        warnings.append("the start and end disagree about the timezone; length unknown")
+        return None
+    elapsed = _instant(end)[0] - _instant(start)[0]
+    if elapsed <= timedelta(0):
+        warnings.append(
+            f"ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M}); length unknown"
+        )
+        return None
+    if elapsed > LONGEST_SESSION:
+        days = (end.date() - start.date()).days + 1
+        warnings.append(
+            f"spans {days} days ({start:%Y-%m-%d} to {end:%Y-%m-%d}); check the end date; "
+            "length unknown"
+        )
+        return None
+    return int(elapsed.total_seconds() // 60)
+
+
+def _instant(moment: datetime) -> tuple[datetime, date]:
+    """A comparable instant (UTC for aware times, as written for naive ones) and the local date."""
+    if moment.tzinfo is None:
+        return moment, moment.date()
+    return moment.astimezone(UTC).replace(tzinfo=None), moment.date()
+
+
+def _shift(start: datetime | None, offset: timedelta) -> datetime | None:
+    """``start`` plus real elapsed time, shown in ``start``'s own zone."""
+    if start is None:
+        return None
+    if start.tzinfo is None:
+        return start + offset
+    return (start.astimezone(UTC) + offset).astimezone(start.tzinfo)
+
+
+def _same_wall_time(a: datetime, b: datetime) -> bool:
+    return a.replace(tzinfo=None) == b.replace(tzinfo=None)
+
+
+# --- formatting shared by the command, the .ics and the screens ---------------------------
+
+
+def clock(moment: datetime | None, *, with_zone: bool = False) -> str:
+    """``09:00``, or ``09:00 GMT`` with the zone's abbreviation (it tells 01:30 BST from GMT)."""
+    if moment is None:
+        return "--:--"
+    text = f"{moment:%H:%M}"
+    if with_zone and moment.tzinfo is not None:
+        text += f" {moment.tzname()}"
+    return text
+
+
+def span(start: datetime | None, end: datetime | None) -> str:
+    """``09:00–11:00``, naming the zone abbreviations when they change in between (DST)."""
+    changes = (
+        start is not None
+        and end is not None
+        and start.tzinfo is not None
+        and end.tzinfo is not None
+        and start.utcoffset() != end.utcoffset()
+    )
+    return f"{clock(start, with_zone=changes)}–{clock(end, with_zone=changes)}"
+
+
+def duration(minutes: int | None) -> str:
+    return "? min" if minutes is None else f"{minutes} min"
+
+
+def session_when(session: SessionPlan) -> str:
+    """``Fri 7 Nov 2025 09:00–17:00 Europe/London`` (course time), or what is known of it."""
+    if session.start is None:
+        return "no start time"
+    day = f"{session.start:%a} {session.start.day} {session.start:%b %Y}"
+    # The end as written, even when broken: the session's warning says what is wrong with it.
+    end = session.end
+    zone = one_line(session.timezone) or "time as written"
+    return f"{day} {span(session.start, end)} {zone}"
+
+
+def local_when(session: SessionPlan, viewer: ViewerZone) -> str | None:
+    """The same session in the viewer's zone, when its wall times differ; else None."""
+    if session.local_start is None:
+        return None
+    start, end = session.local_start, session.local_end
+    day = f"{start:%a} {start.day} {start:%b %Y}"
+    name = viewer.name if viewer.name != "local" else f"local, {start.tzname()}"
+    return f"{day} {span(start, end)} {name}"

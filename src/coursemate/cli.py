@@ -1,0 +1,73 @@
+"""Command line: ``coursemate [open] [COURSE]`` and the subcommands in ``coursemate.commands``.
+
+Exit codes: 0 success; 1 a course or store could not be used (bad input, unknown keys);
+2 usage errors; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from coursemate import __version__
+from coursemate.commands import COMMANDS, CommandError, command_module
+from coursemate.course.errors import CourseError
+
+if TYPE_CHECKING:
+    from coursemate.commands.common import AppOptions
+    from coursemate.ui.app import CoursemateApp
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coursemate",
+        description="A terminal study companion for training courses.",
+        epilog="With no command, 'open' is assumed: 'coursemate COURSE' opens the app. "
+        "Exit codes: 0 ok, 1 a course or store could not be used, 2 usage error.",
+    )
+    parser.add_argument("--version", action="version", version=f"coursemate {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        command_module(name).register(sub)
+    return parser
+
+
+def create_app(options: AppOptions) -> CoursemateApp:
+    """The one factory that builds the app, shared by ``coursemate open`` and the tests."""
+    from coursemate.ui.app import CoursemateApp
+
+    return CoursemateApp(options)
+
+
+def _with_default_command(argv: list[str]) -> list[str]:
+    if argv and (argv[0] in COMMANDS or argv[0] in ("-h", "--help", "--version")):
+        return argv
+    return ["open", *argv]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    try:
+        return int(args.func(args) or 0)
+    except CourseError as exc:
+        print(f"coursemate: {exc}", file=sys.stderr)
+        return EXIT_FAIL
+    except CommandError as exc:
+        print(f"coursemate: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); nothing left to say.
+        sys.stderr.close()
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,151 @@
+"""``coursemate agenda [COURSE] [--tz ZONE] [--ics FILE]``: the course's sessions as text.
+
+Per event its date and location; per session its day, its times in the course's timezone
+(and in the viewer's when they differ), the modules with planned times, the unallocated
+time and any overrun; then modules no session names, the catch-up date and the warnings.
+``--ics`` also writes an iCalendar file (atomically) for the trainer to share.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coursemate.commands.common import (
+    CommandError,
+    add_course_argument,
+    add_site_url_argument,
+    course_path,
+)
+
+if TYPE_CHECKING:
+    from coursemate.agenda import Agenda, SessionPlan
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "agenda",
+        help="print the course's sessions with planned module times (and write .ics)",
+        description="Print the agenda: each session's times in the course's timezone and "
+        "yours, its modules with planned start and end, unallocated time and overruns.",
+    )
+    add_course_argument(parser)
+    parser.add_argument(
+        "--tz",
+        metavar="ZONE",
+        help="show times also in this IANA timezone, e.g. America/New_York "
+        "(default: this computer's timezone)",
+    )
+    parser.add_argument(
+        "--ics", metavar="FILE", help="also write the sessions as an iCalendar (.ics) file"
+    )
+    add_site_url_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from coursemate.agenda import UnknownZoneError, build_agenda
+    from coursemate.course.cache import load_course_cached
+
+    course = load_course_cached(course_path(args.course), site_url=args.site_url)
+    try:
+        agenda = build_agenda(course, args.tz)
+    except UnknownZoneError as exc:
+        raise CommandError(
+            f"{exc}; use an IANA name such as Europe/London or America/New_York", exit_code=2
+        ) from exc
+    for line in agenda_lines(agenda):
+        sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+    if args.ics:
+        _write_ics(agenda, Path(args.ics))
+    return 0
+
+
+def _write_ics(agenda: Agenda, target: Path) -> None:
+    from coursemate.ics import write_ics
+
+    try:
+        export = write_ics(agenda, target)
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    for reason in export.skipped:
+        print(f"coursemate: not in the calendar: {reason}", file=sys.stderr)
+    catch_up = " and the catch-up date" if export.catch_up else ""
+    plural = "" if export.sessions == 1 else "s"
+    print(f"Wrote {target}: {export.sessions} session{plural}{catch_up}.", file=sys.stderr)
+
+
+def agenda_lines(agenda: Agenda) -> Iterator[str]:
+    """The agenda as plain lines; course text is already escape-free (the reader)."""
+    from coursemate.agenda import duration
+    from coursemate.course.text import one_line
+
+    yield f"{one_line(agenda.title)}: agenda"
+    if not agenda.scheduled:
+        yield ""
+        yield "No sessions scheduled. The modules in syllabus order:"
+        for module in agenda.syllabus:
+            yield f"  {module.number}. {one_line(module.title)} ({duration(module.minutes)})"
+        return
+    yield f"Your timezone: {agenda.viewer.name}"
+    for index, event in enumerate(agenda.events, start=1):
+        yield ""
+        facts = [f"Event {index}"]
+        if event.start_date:
+            facts.append(
+                f"starts {event.start_date:%a} {event.start_date.day} {event.start_date:%b %Y}"
+            )
+        facts.append(one_line(event.location) or "no location given")
+        yield " · ".join(facts)
+        if not event.sessions:
+            yield "  No sessions."
+        for session in event.sessions:
+            yield from _session_lines(agenda, session)
+    if agenda.unscheduled:
+        yield ""
+        yield "Not in any session:"
+        for module in agenda.unscheduled:
+            yield f"  {module.number}. {one_line(module.title)} ({duration(module.minutes)})"
+    if agenda.catch_up:
+        day = agenda.catch_up
+        yield ""
+        yield f"Catch-up: {day:%a} {day.day} {day:%b %Y} (two weeks after the last session)"
+    warnings = list(agenda.warnings())
+    if warnings:
+        yield ""
+        yield f"Warnings ({len(warnings)}):"
+        for warning in warnings:
+            yield f"  ! {warning}"
+
+
+def _session_lines(agenda: Agenda, session: SessionPlan) -> Iterator[str]:
+    from coursemate.agenda import duration, local_when, session_when, span
+    from coursemate.course.text import one_line
+
+    load = f"{session.planned_minutes} min planned"
+    if session.length_minutes is not None:
+        load = f"{session.planned_minutes} of {session.length_minutes} min planned"
+    yield f"  {session.label}: {session_when(session)} · {load}"
+    local = local_when(session, agenda.viewer)
+    if local:
+        yield f"  {' ' * len(session.label)}  {local}"
+    for planned in session.modules:
+        module = planned.module
+        when = span(planned.start, planned.end) if planned.start else "--:--"
+        flag = "  ! overrun" if planned.overrun else ""
+        yield (
+            f"    {when:<13} {module.number}. {one_line(module.title)} "
+            f"({duration(module.minutes)}){flag}"
+        )
+    for unknown in session.unknown_ids:
+        yield f"    {'':<13} ? unknown module '{one_line(unknown)}'"
+    if not session.modules and not session.unknown_ids:
+        yield "    No modules named."
+    if session.unallocated_minutes:
+        yield f"    {'':<13} Unallocated (breaks): {duration(session.unallocated_minutes)}"
+    if session.overrun_minutes:
+        yield f"    {'':<13} ! Overrun: {duration(session.overrun_minutes)} more than the session"

@@ -1,0 +1,148 @@
+"""Arguments and helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from coursemate import paths
+
+if TYPE_CHECKING:
+    from coursemate.course.model import Course
+    from coursemate.progress.store import Store
+
+
+class CommandError(Exception):
+    """A failure to report in one plain line, with the exit code to use."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+@dataclass(frozen=True)
+class AppOptions:
+    """Everything the app needs to start; built by ``coursemate open`` and by the tests."""
+
+    course: Path | None = None  # a course file or folder; None opens the bundled course
+    learner: str | None = None
+    data_dir: Path | None = None
+    config_dir: Path | None = None
+    cache_dir: Path | None = None
+    site_url: str | None = None
+
+
+def add_course_argument(parser: argparse.ArgumentParser, *, many: bool = False) -> None:
+    help_text = "course .md file or folder (default: the bundled PSPO course)"
+    if many:
+        parser.add_argument("courses", nargs="*", metavar="COURSE", help=help_text)
+    else:
+        parser.add_argument("course", nargs="?", metavar="COURSE", help=help_text)
+
+
+def add_store_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--learner", metavar="NAME", help="learner profile (default: last used)")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help=f"where learner stores live (default: ${paths.DATA_DIR_ENV} or the user data dir)",
+    )
+
+
+def add_site_url_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="base URL for site-relative links such as /resources/... (default: settings)",
+    )
+
+
+def course_path(value: str | None) -> Path:
+    return Path(value).expanduser() if value else paths.bundled_course()
+
+
+def load(value: str | None, site_url: str | None = None) -> Course:
+    """Load the named course (or the bundled one); ``CourseError`` propagates to ``main``."""
+    from coursemate.course.reader import load_course
+
+    return load_course(course_path(value), site_url=site_url)
+
+
+# --- learner store (mark, progress, export, import, learners) ------------------------------
+
+
+def store_data_dir(args: argparse.Namespace) -> Path:
+    return paths.data_dir(getattr(args, "data_dir", None))
+
+
+def open_store(args: argparse.Namespace, *, remember: bool = True) -> Store:
+    """The learner's store named by ``--learner`` (default: last used, else the OS user).
+
+    With ``remember``, the learner becomes the default for next time (see ``remember``); the
+    store's messages go to stderr.
+    """
+    import sys
+
+    from coursemate.progress.learners import default_learner, remember_learner
+    from coursemate.progress.store import Store, StoreError
+
+    folder = store_data_dir(args)
+    learner = args.learner if args.learner is not None else default_learner(folder)
+    try:
+        store = Store.open(folder, learner)
+        if remember:
+            remember_learner(folder, store.learner)
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+    except OSError as exc:
+        raise CommandError(
+            f"cannot use the data directory {folder}: {exc.strerror or exc}"
+        ) from exc
+    for message in store.messages:
+        print(f"coursemate: {message}", file=sys.stderr)
+    return store
+
+
+def remember(store: Store) -> None:
+    """Make the store's learner the default (after a command succeeded)."""
+    from coursemate.progress.learners import remember_learner
+
+    try:
+        remember_learner(store.data_dir, store.learner)
+    except OSError as exc:
+        raise CommandError(f"cannot write to {store.data_dir}: {exc.strerror or exc}") from exc
+
+
+def save_store(store: Store) -> None:
+    from coursemate.progress.store import StoreError
+
+    try:
+        store.save()
+    except StoreError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def write_output(text: str, output: str | None) -> None:
+    """``text`` to stdout, or atomically to the file ``output``."""
+    import sys
+
+    from coursemate.progress.atomic import write_atomic
+
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    target = Path(output).expanduser()
+    try:
+        write_atomic(target, text.encode("utf-8", "backslashreplace"))
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+
+
+def load_cached(value: str | None, site_url: str | None = None) -> Course:
+    """``load`` through the parse cache (the store commands run often, e.g. in scripts)."""
+    from coursemate.course.cache import load_course_cached
+
+    return load_course_cached(course_path(value), site_url=site_url)

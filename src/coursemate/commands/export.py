@@ -1,0 +1,56 @@
+"""``coursemate export [COURSE] --format json|markdown | --catchup [-o FILE]``.
+
+``--format json`` is the document ``coursemate import`` reads back (it embeds the learner's
+store record for the course); ``markdown`` is for people; ``--catchup`` is the report to share
+at the catch-up. Output goes to stdout, or atomically to ``-o FILE``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from coursemate.commands.common import (
+    add_course_argument,
+    add_store_arguments,
+    load_cached,
+    open_store,
+    write_output,
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "export",
+        help="export progress (JSON or Markdown) or the catch-up report",
+        description="Export a learner's progress in a course, or with --catchup the Markdown "
+        "report to share at the catch-up. JSON exports can be merged back with "
+        "'coursemate import'.",
+    )
+    add_course_argument(parser)
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument(
+        "--format",
+        choices=("json", "markdown"),
+        default="markdown",
+        help="progress export format (default: markdown)",
+    )
+    what.add_argument("--catchup", action="store_true", help="the catch-up report (Markdown)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
+    add_store_arguments(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from coursemate import export
+
+    course = load_cached(args.course)
+    store = open_store(args)
+    if args.catchup:
+        text = export.catchup_markdown(course, store)
+    elif args.format == "json":
+        text = json.dumps(export.progress_json(course, store), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = export.progress_markdown(course, store)
+    write_output(text, args.output)
+    return 0

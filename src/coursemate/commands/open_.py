@@ -1,0 +1,60 @@
+"""``coursemate [open] [COURSE]``: the app."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coursemate.commands.common import (
+    AppOptions,
+    add_course_argument,
+    add_site_url_argument,
+    add_store_arguments,
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("open", help="open the app on a course or a folder of courses")
+    add_course_argument(parser)
+    add_store_arguments(parser)
+    add_site_url_argument(parser)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    options = AppOptions(
+        course=Path(args.course).expanduser() if args.course else None,
+        learner=args.learner,
+        data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
+        site_url=args.site_url,
+    )
+    import os
+    if not os.environ.get('COURSEMATE_NO_PREFETCH'):
+        _start_reading(options)
+    from coursemate.cli import create_app  # imports Textual: the read overlaps it
+
+    app = create_app(options)
+    app.run()
+    return app.return_code or 0
+
+
+def _start_reading(options: AppOptions) -> None:
+    """Start reading the course the app is about to open, before Textual is imported.
+
+    The app's loader calls ``load_course_cached`` with the same arguments and takes this
+    result. Only for a single course file: a folder may open the picker instead.
+    """
+    from coursemate import paths
+    from coursemate.course.cache import prefetch
+    from coursemate.settings import load_settings
+
+    target = options.course if options.course is not None else paths.bundled_course()
+    if not target.is_file():
+        return
+    # The same site URL and cache dir as CoursemateApp uses, or the prefetch goes unused.
+    settings, _ = load_settings(paths.config_dir(options.config_dir))
+    prefetch(
+        target,
+        site_url=options.site_url or settings.site_url,
+        cache_dir=paths.cache_dir(options.cache_dir),
+    )

@@ -1,0 +1,249 @@
+"""Turning raw YAML values into typed fields, with plain-word errors and field paths."""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import html
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coursemate.course.errors import CourseError
+from coursemate.course.model import Problem
+from coursemate.course.text import clean, one_line
+from coursemate.course.yamlsafe import locate
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>|<iframe\b([^>]*)/?>", re.DOTALL | re.I)
+_ATTR = re.compile(r'(\w[\w-]*)\s*=\s*"([^"]*)"')
+_DURATION = re.compile(
+    r"^\s*(?:(?P<h>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours)\b\s*)?"
+    r"(?:(?P<m>\d+(?:\.\d+)?)\s*(?:m|min|mins|minute|minutes)?\s*)?$",
+    re.I,
+)
+
+
+class Context:
+    """Where we are reading from, and the warnings collected so far.
+
+    ``root`` is the composed YAML node graph of the file and ``line_offset`` the line the
+    YAML starts on, so every problem can name its line and column in the whole file.
+    """
+
+    def __init__(
+        self,
+        file: Path | None,
+        root: yaml.Node | None = None,
+        line_offset: int = 0,
+        warnings: list[Problem] | None = None,
+    ) -> None:
+        self.file = file
+        self.root = root
+        self.line_offset = line_offset
+        self.warnings: list[Problem] = [] if warnings is None else warnings
+
+    def _where(self, field: str | None) -> tuple[int | None, int | None]:
+        spot = locate(self.root, field) if field else None
+        if spot is None:
+            return None, None
+        return spot[0] + 1 + self.line_offset, spot[1] + 1
+
+    def warn(self, message: str, field: str | None = None) -> None:
+        line, column = self._where(field)
+        self.warnings.append(Problem("warning", message, self.file, line, column, field))
+
+    def fail(self, message: str, field: str | None = None) -> CourseError:
+        line, column = self._where(field)
+        return CourseError(message, file=self.file, line=line, column=column, field=field)
+
+    def check_keys(self, data: Mapping[Any, Any], known: Iterable[str], path: str) -> None:
+        """Warn about keys that look like misspellings of known ones; others are fine.
+
+        Keys that differ from a known one only in case or in ``_`` versus ``-`` are
+        spellings real sites use (``course_topics``), not mistakes.
+        """
+        known_set = known if isinstance(known, (set, frozenset)) else set(known)
+        for key in data:
+            if not isinstance(key, str) or key in known_set:
+                continue
+            close = difflib.get_close_matches(key, sorted(known_set), n=1, cutoff=0.8)
+            if close and _loose(close[0]) != _loose(key):
+                where = f"{path}.{key}" if path else key
+                self.warn(f"unknown key '{one_line(key)}': did you mean '{close[0]}'?", where)
+
+
+def _loose(key: str) -> str:
+    return key.lower().replace("_", "-")
+
+
+def describe(value: Any) -> str:
+    """A short plain-words description of a YAML value, never walking big structures."""
+    if isinstance(value, Mapping):
+        return "a mapping of fields"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = one_line(value)
+        return repr(text if len(text) <= 40 else text[:37] + "...")
+    text = one_line(str(value))
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def as_mapping(ctx: Context, value: Any, path: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ctx.fail(f"expected a mapping of fields, got {describe(value)}", path)
+    return value
+
+
+def as_list(ctx: Context, value: Any, path: str) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, Mapping) and not value:
+        return []
+    if not isinstance(value, list):
+        raise ctx.fail(f"expected a list, got {describe(value)}", path)
+    return value
+
+
+def markdown(ctx: Context, value: Any, path: str) -> str:
+    """Markdown content: HTML comments dropped, iframes turned into links, entities decoded."""
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, date)):  # ``yes``, ``2024-01-01``: YAML's guesses
+        return str(value)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = "\n".join(f"- {v}" for v in value)
+    if isinstance(value, Mapping):
+        for key in ("content", "overview", "text"):
+            if isinstance(value.get(key), str):
+                return markdown(ctx, value[key], f"{path}.{key}")
+        return ""
+    if not isinstance(value, str):
+        raise ctx.fail(f"expected text, got {describe(value)}", path)
+    text = _HTML_COMMENT.sub("", value)
+    text = _IFRAME.sub(_iframe_link, text)
+    return clean(html.unescape(text)).strip()
+
+
+def _iframe_link(match: re.Match[str]) -> str:
+    attrs = dict(_ATTR.findall(match.group(1) or match.group(2) or ""))
+    title = attrs.get("title") or "embedded content"
+    src = html.unescape(attrs.get("src", ""))
+    return f"[{title}]({src})" if src.startswith(("http://", "https://")) else f"({title})"
+
+
+def title(ctx: Context, value: Any, path: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, date)):
+        return str(value)
+    if not isinstance(value, str):
+        raise ctx.fail(f"expected a title as text, got {describe(value)}", path)
+    return one_line(html.unescape(_HTML_COMMENT.sub("", value)))
+
+
+MAX_MINUTES = 1_000_000  # about two years: anything larger is a typo, not a duration
+
+
+def minutes(ctx: Context, value: Any, path: str) -> int | None:
+    """Minutes from 90, 90.0, "90", "90 minutes", "1.5 hours", "1h 30m"; None when absent."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        result = value
+    elif isinstance(value, float) and math.isfinite(value):
+        result = round(value)
+    elif (
+        isinstance(value, str)
+        and (match := _DURATION.match(value))
+        and any(match.groups())
+        and math.isfinite(total := float(match.group("h") or 0) * 60 + float(match.group("m") or 0))
+    ):
+        result = round(total)
+    else:
+        raise ctx.fail(f"expected minutes as a whole number, got {describe(value)}", path)
+    if result < 0:
+        raise ctx.fail(f"expected minutes of zero or more, got {describe(value)}", path)
+    if result > MAX_MINUTES:
+        raise ctx.fail(f"expected a duration in minutes, got {describe(value)}: far too long", path)
+    return result
+
+
+def weight(ctx: Context, value: Any, path: str) -> float | None:
+    if value is None or value == "":
+        return None
+    number = math.nan
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        with contextlib.suppress(ValueError, OverflowError):
+            number = float(value)
+    if not math.isfinite(number):
+        raise ctx.fail(f"expected a number for weight, got {describe(value)}", path)
+    return number
+
+
+def link(value: Any) -> str | None:
+    """The link as written, or None when it is absent, a placeholder, or plain text."""
+    if not isinstance(value, str):
+        return None
+    text = one_line(html.unescape(value))
+    if not text or text.startswith("#"):
+        return None
+    if text.startswith(("/", "./", "../")) or "://" in text or text.startswith("mailto:"):
+        return text
+    if " " not in text and "." in text.split("/")[0]:  # "www.example.com/x" without a scheme
+        return "https://" + text
+    return None
+
+
+def identifier(value: Any) -> str:
+    """An id as written (``1``, ``"intro"``); empty for absent or structured values."""
+    if value is None or isinstance(value, (list, Mapping)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return one_line(str(value))[:200]
+
+
+def string_list(ctx: Context, value: Any, path: str) -> tuple[str, ...]:
+    """Names from a list of strings, or of mappings with a ``name``/``title``."""
+    result: list[str] = []
+    for i, item in enumerate(as_list(ctx, value, path)):
+        if isinstance(item, Mapping):
+            item = item.get("name") or item.get("title")
+        if isinstance(item, list):
+            raise ctx.fail(f"expected a name, got {describe(item)}", f"{path}[{i}]")
+        if item is not None and (text := one_line(str(item))):
+            result.append(text)
+    return tuple(result)
+
+
+def as_datetime(ctx: Context, value: Any, path: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ctx.fail(
+        f"expected a date and time like 2025-11-07T09:00:00, got {describe(value)}", path
+    )
+
+
+def as_date(ctx: Context, value: Any, path: str) -> date | None:
+    stamp = as_datetime(ctx, value, path)
+    return stamp.date() if stamp else None

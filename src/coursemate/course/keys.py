@@ -1,0 +1,68 @@
+"""Stable keys for course items.
+
+The learner store keys every mark, choice and note by these strings, so they must survive
+reordering and edits elsewhere in the course file. The scheme:
+
+- module:      ``m<id>`` where ``<id>`` is the module's ``id`` from the file (slugged), else the
+               slug of its title. ``m1``, ``mintro``.
+- resource:    ``<module key>/r/<slug of title>``; when the title is empty, a short hash of the
+               link. ``m1/r/what-is-a-product``.
+- pre-reading: ``pre/<slug of title>`` (same fallback). ``pre/the-scrum-guide``.
+- assignment:  ``<module key>/a`` (a module has at most one).
+- experiment:  ``<assignment key>/x/<8 hex digits>``: a hash of the experiment's text with case,
+               whitespace and Markdown punctuation folded, so it survives reordering, edits to
+               other experiments, and re-wrapping; editing the experiment's own words gives it
+               a new key (the old one is then reported as orphaned, never deleted).
+
+Where two siblings would get the same key, the second gets ``~2``, the third ``~3``, in file
+order. Keys use only ``[a-z0-9-/~.]`` so they are safe on a command line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_FOLD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def slug(text: str, max_len: int = 48) -> str:
+    """Lower-case ASCII slug; empty when nothing word-like remains."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    s = _NON_WORD.sub("-", ascii_text.lower()).strip("-")
+    return s[:max_len].rstrip("-")
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def fold(text: str) -> str:
+    """Text with case, whitespace and punctuation folded away (for content hashes)."""
+    return _FOLD.sub(" ", text.casefold()).strip()
+
+
+def module_key(module_id: str, title: str) -> str:
+    return "m" + (slug(module_id) or slug(title) or short_hash(title or module_id))
+
+
+def named_key(prefix: str, title: str, link: str | None) -> str:
+    return f"{prefix}/{slug(title) or short_hash(link or title or '-')}"
+
+
+def experiment_key(assignment_key: str, text: str) -> str:
+    return f"{assignment_key}/x/{short_hash(fold(text))}"
+
+
+class KeyAllocator:
+    """Hands out unique keys among siblings, suffixing ``~2``, ``~3`` to repeats."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, int] = {}
+
+    def __call__(self, key: str) -> str:
+        n = self._seen.get(key, 0) + 1
+        self._seen[key] = n
+        return key if n == 1 else f"{key}~{n}"

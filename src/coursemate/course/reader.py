@@ -1,0 +1,527 @@
+"""Read a course file (or folder) into a ``Course``, or say exactly what is wrong with it."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from coursemate.course import fields as f
+from coursemate.course import yamlsafe
+from coursemate.course.errors import CourseError
+from coursemate.course.experiments import parse_experiments
+from coursemate.course.keys import KeyAllocator, experiment_key, module_key, named_key, slug
+from coursemate.course.model import (
+    Assignment,
+    Course,
+    Event,
+    Experiment,
+    Link,
+    Module,
+    Resource,
+    Session,
+)
+from coursemate.course.schema import (
+    ASSIGNMENT_KEYS,
+    EVENT_KEYS,
+    MODULE_KEYS,
+    PREREADING_KEYS,
+    RESOURCE_KEYS,
+    SESSION_KEYS,
+    TOP_KEYS,
+)
+from coursemate.course.text import one_line
+
+MAX_BYTES = 5 * 1024 * 1024
+SYLLABUS_FILE = "syllabus.yaml"
+# A line of three or more dashes opens and closes the front matter (trailing blanks allowed).
+_BOUNDARY = re.compile(r"^-{3,}[ \t]*\r?$", re.MULTILINE)
+
+
+def resolve_course_path(path: Path | str) -> Path:
+    """The course file for ``path``: the file itself, or a folder's ``index.md``."""
+    p = Path(path).expanduser()
+    if p.is_dir():
+        index = p / "index.md"
+        if not index.is_file():
+            raise CourseError("this folder has no index.md course file", file=p)
+        return index
+    if not p.exists():
+        raise CourseError("no such file or folder", file=p)
+    if not p.is_file():
+        raise CourseError("not a regular file", file=p)
+    return p
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """The raw bytes a course is built from: its file and, when present, ``syllabus.yaml``."""
+
+    file: Path
+    data: bytes
+    syllabus_file: Path | None = None
+    syllabus_data: bytes | None = None
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refusing what is too large to be a course file."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise CourseError(
+                f"the file is {size / 1_048_576:.1f} MB; course files are limited to "
+                f"{MAX_BYTES // 1_048_576} MB",
+                file=path,
+            )
+        with path.open("rb") as handle:
+            # Read one byte past the cap: the file may have grown since ``stat``.
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise CourseError(f"cannot read the file: {exc.strerror or exc}", file=path) from None
+    if len(data) > MAX_BYTES:
+        raise CourseError(
+            f"the file is over {MAX_BYTES // 1_048_576} MB, the limit for course files", file=path
+        )
+    return data
+
+
+def decode(data: bytes, path: Path) -> str:
+    """UTF-8 text (a byte-order mark is dropped), refusing binary and other encodings."""
+    if b"\x00" in data:
+        raise CourseError("this is a binary file, not a Markdown course file", file=path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise CourseError(
+            "the file is not UTF-8 text (save it as UTF-8)", file=path, line=line, column=column
+        ) from None
+
+
+def read_text(path: Path) -> str:
+    """The file's text, refusing what is too large, binary, or not UTF-8."""
+    return decode(read_bytes(path), path)
+
+
+def read_source(path: Path | str) -> Source:
+    """Resolve ``path`` and read the bytes of the course and its ``syllabus.yaml``."""
+    file = resolve_course_path(path)
+    data = read_bytes(file)
+    external = file.parent / SYLLABUS_FILE
+    if external.is_file():
+        return Source(file, data, external, read_bytes(external))
+    return Source(file, data)
+
+
+def split_front_matter(text: str, path: Path) -> tuple[str, int, str]:
+    """(front matter, line offset of its first line, body)."""
+    boundaries = list(itertools.islice(_BOUNDARY.finditer(text), 2))
+    if not boundaries or text[: boundaries[0].start()].strip():
+        raise CourseError(
+            "no front matter: a course file starts with a line of three dashes (---)",
+            file=path,
+            line=1,
+            column=1,
+        )
+    if len(boundaries) < 2:
+        raise CourseError(
+            "the front matter is never closed: add a line of three dashes (---) after it",
+            file=path,
+            line=text[: boundaries[0].start()].count("\n") + 1,
+            column=1,
+        )
+    opening, closing = boundaries[0], boundaries[1]
+    front = text[opening.end() : closing.start()]
+    offset = text[: opening.end()].count("\n")
+    if front.startswith("\n"):
+        front = front[1:]
+        offset += 1
+    return front, offset, text[closing.end() :].lstrip("\n")
+
+
+def parse_yaml(text: str, path: Path, line_offset: int = 0) -> yamlsafe.Document:
+    try:
+        return yamlsafe.load_document(text)
+    except yamlsafe.YamlTooLarge:
+        raise CourseError(
+            "the YAML expands to too many values (aliases nested too deeply); refused",
+            file=path,
+        ) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context}"
+            start = exc.context_mark
+            if start is not None and mark is not None and start.line != mark.line:
+                problem += f" that starts at line {start.line + 1 + line_offset}"
+            problem += ")"
+        raise CourseError(
+            f"invalid YAML: {problem}",
+            file=path,
+            line=(mark.line + 1 + line_offset) if mark else None,
+            column=(mark.column + 1) if mark else None,
+        ) from None
+    except RecursionError:  # PyYAML's pure-Python parser, when libyaml is missing
+        raise CourseError("invalid YAML: nested too deeply", file=path) from None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        # Plain YAMLErrors carry no mark; ValueError/OverflowError come from constructing
+        # scalars such as an impossible date ("2025-13-45") or a huge timestamp.
+        raise CourseError(f"invalid YAML: {one_line(str(exc))[:200]}", file=path) from None
+
+
+def load_course(path: Path | str, *, site_url: str | None = None) -> Course:
+    """Load a course file or folder; raises ``CourseError`` with file, line:column, field."""
+    return parse_source(read_source(path), site_url=site_url)
+
+
+def parse_source(source: Source, *, site_url: str | None = None) -> Course:
+    """Build the course from bytes already read (the parse cache hashes the same bytes)."""
+    file = source.file
+    text = decode(source.data, file)
+    front, offset, body = split_front_matter(text, file)
+    doc = parse_yaml(front, file, offset)
+    data = {} if doc.data is None else doc.data
+    if not isinstance(data, Mapping):
+        raise CourseError(
+            f"the front matter must be a mapping of fields, got {f.describe(data)}",
+            file=file,
+            line=offset + 1,
+            column=1,
+        )
+    top = f.Context(file, doc.root, offset)
+    top.check_keys(data, TOP_KEYS, "")
+    # ``syllabus.yaml`` beside the file takes precedence, key by key, over the front matter's
+    # ``syllabus`` and ``syllabusBefore``; problems are reported against the file that holds them.
+    sources: dict[str, tuple[f.Context, Any]] = {
+        key: (top, data.get(key)) for key in ("syllabus", "syllabusBefore")
+    }
+    if source.syllabus_file is not None and source.syllabus_data is not None:
+        ext_file = source.syllabus_file
+        ext = parse_yaml(decode(source.syllabus_data, ext_file), ext_file)
+        ext_ctx = f.Context(ext_file, ext.root, 0, top.warnings)
+        if isinstance(ext.data, list):  # a bare list of modules
+            sources["syllabus"] = (ext_ctx, ext.data)
+        elif isinstance(ext.data, Mapping):
+            ext_ctx.check_keys(ext.data, ("syllabus", "syllabusBefore"), "")
+            for key in ("syllabus", "syllabusBefore"):
+                if key in ext.data:
+                    sources[key] = (ext_ctx, ext.data[key])
+        elif ext.data is not None:
+            raise CourseError(
+                f"expected a mapping with 'syllabus', got {f.describe(ext.data)}",
+                file=ext_file,
+                line=1,
+                column=1,
+            )
+    return build_course(data, sources, top, file, body, site_url)
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v not in (None, "", [], {})), None)
+
+
+def build_course(
+    data: Mapping[str, Any],
+    sources: Mapping[str, tuple[f.Context, Any]],
+    top: f.Context,
+    file: Path,
+    body: str,
+    site_url: str | None,
+) -> Course:
+    # Older schema generations kept course text in ``delivery`` or ``offering`` blocks.
+    legacy: dict[str, Any] = {}
+    for block in ("delivery", "offering"):
+        if isinstance(data.get(block), Mapping):
+            legacy.update(data[block])
+    title = f.title(
+        top, _first(data.get("title"), data.get("shortTitle"), data.get("short_title")), "title"
+    )
+    if not title:
+        top.warn("the course has no title", "title")
+    identity = (
+        f.identifier(data.get("id"))
+        or slug(f.identifier(data.get("slug")), 120)
+        or slug(title, 120)
+        or slug(file.parent.name if file.name == "index.md" else file.stem, 120)
+        or "course"
+    )
+    proficiencies = data.get("course_proficiencies")
+    level = _first(
+        data.get("level"),
+        legacy.get("skilllevel"),
+        proficiencies[0] if isinstance(proficiencies, list) and proficiencies else None,
+    )
+    card = data.get("card") if isinstance(data.get("card"), Mapping) else {}
+    syllabus_ctx, syllabus = sources["syllabus"]
+    before_ctx, before = sources["syllabusBefore"]
+    modules = parse_modules(syllabus_ctx, syllabus)
+    course = Course(
+        identity=identity,
+        title=title,
+        code=f.title(
+            top, _first(data.get("code"), legacy.get("code"), data.get("programCode")), "code"
+        ),
+        level=f.title(top, level, "level"),
+        description=f.markdown(
+            top,
+            _first(data.get("description"), card.get("content"), legacy.get("lead")),
+            "description",
+        ),
+        introduction=f.markdown(top, data.get("introduction"), "introduction"),
+        overview=f.markdown(top, _first(data.get("overview"), legacy.get("details")), "overview"),
+        outcomes=f.markdown(top, data.get("outcomes"), "outcomes"),
+        objectives=f.markdown(
+            top, _first(data.get("objectives"), legacy.get("objectives")), "objectives"
+        ),
+        prerequisites=f.markdown(
+            top, _first(data.get("prerequisites"), legacy.get("prerequisites")), "prerequisites"
+        ),
+        audience=f.markdown(top, _first(data.get("audience"), legacy.get("audience")), "audience"),
+        trainers=f.string_list(top, data.get("trainers"), "trainers"),
+        assessment=f.markdown(
+            top, _first(data.get("assessment"), legacy.get("certification")), "assessment"
+        ),
+        prereading=parse_prereading(before_ctx, before),
+        modules=modules,
+        events=parse_events(top, data.get("events"), modules),
+        source=file,
+        site_url=site_url,
+        body=f.markdown(top, body, "body"),
+    )
+    return replace(course, warnings=tuple(top.warnings))
+
+
+def parse_prereading(ctx: f.Context, value: Any) -> tuple[Resource, ...]:
+    alloc = KeyAllocator()
+    items: list[Resource] = []
+    for i, raw in enumerate(f.as_list(ctx, value, "syllabusBefore")):
+        path = f"syllabusBefore[{i}]"
+        entry = f.as_mapping(ctx, raw, path)
+        ctx.check_keys(entry, PREREADING_KEYS, path)
+        links = tuple(
+            Link(
+                title=f.title(ctx, m.get("title"), f"{path}.resources[{j}].title"),
+                url=f.link(_first(m.get("url"), m.get("link"))),
+                type=f.title(ctx, m.get("type"), f"{path}.resources[{j}].type"),
+            )
+            for j, r in enumerate(f.as_list(ctx, entry.get("resources"), f"{path}.resources"))
+            for m in [f.as_mapping(ctx, r, f"{path}.resources[{j}]")]
+        )
+        title = f.title(ctx, entry.get("title"), f"{path}.title")
+        link = f.link(entry.get("link")) or next((lk.url for lk in links if lk.url), None)
+        field = "duration" if entry.get("duration") not in (None, "") else "timeRequired"
+        res = Resource(
+            # Keys are handed out in file order, before sorting, so a weight change keeps them.
+            key=alloc(named_key("pre", title, link)),
+            kind="prereading",
+            title=title,
+            link=link,
+            minutes=f.minutes(ctx, entry.get(field), f"{path}.{field}"),
+            type=f.title(
+                ctx, _first(entry.get("type"), links[0].type if links else None), f"{path}.type"
+            ),
+            weight=f.weight(ctx, entry.get("weight"), f"{path}.weight"),
+            description=f.markdown(ctx, entry.get("description"), f"{path}.description"),
+            links=links,
+        )
+        _resource_warnings(ctx, res, entry, path)
+        items.append(res)
+    return tuple(_by_weight(items))
+
+
+def _by_weight(items: list[Resource]) -> list[Resource]:
+    """Order by weight (missing weights last), then file order: ``sorted`` is stable."""
+    return sorted(items, key=lambda r: (r.weight is None, r.weight or 0.0))
+
+
+def _resource_warnings(ctx: f.Context, res: Resource, raw: Mapping[str, Any], path: str) -> None:
+    name = f"'{res.title}'" if res.title else "an untitled resource"
+    if res.link is None:
+        field = "url" if raw.get("link") in (None, "") and "url" in raw else "link"
+        written = raw.get(field)
+        if isinstance(written, str) and one_line(written):
+            shown = one_line(written)
+            shown = shown if len(shown) <= 60 else shown[:57] + "..."
+            ctx.warn(
+                f"{name} has no usable link ('{shown}' is not a web address)", f"{path}.{field}"
+            )
+        else:
+            ctx.warn(f"{name} has no link", f"{path}.link")
+    if res.minutes is None:
+        ctx.warn(f"{name} has no duration", f"{path}.duration")
+
+
+def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
+    alloc = KeyAllocator()
+    modules: list[Module] = []
+    seen_ids: dict[str, int] = {}
+    for i, raw in enumerate(f.as_list(ctx, value, "syllabus")):
+        path = f"syllabus[{i}]"
+        entry = f.as_mapping(ctx, raw, path)
+        ctx.check_keys(entry, MODULE_KEYS, path)
+        title = f.title(ctx, entry.get("title"), f"{path}.title")
+        module_id = f.identifier(entry.get("id")) or slug(title) or str(i + 1)
+        if module_id in seen_ids:
+            ctx.warn(
+                f"module id '{module_id}' is used twice (also by syllabus[{seen_ids[module_id]}])",
+                f"{path}.id",
+            )
+        seen_ids.setdefault(module_id, i)
+        key = alloc(module_key(module_id, title))
+        minutes = f.minutes(ctx, entry.get("duration"), f"{path}.duration")
+        if minutes is None:
+            ctx.warn(f"module '{title or module_id}' has no duration", f"{path}.duration")
+        content = f.markdown(ctx, entry.get("content"), f"{path}.content")
+        if not content:
+            parts = [f.markdown(ctx, entry.get(k), f"{path}.{k}") for k in ("overview", "details")]
+            content = "\n\n".join(p for p in parts if p)
+        modules.append(
+            Module(
+                key=key,
+                id=module_id,
+                number=i + 1,
+                title=title,
+                minutes=minutes,
+                content=content,
+                resources=parse_resources(ctx, entry.get("learningResources"), path, key),
+                assignment=parse_assignment(
+                    ctx, entry.get("assignment"), f"{path}.assignment", key
+                ),
+            )
+        )
+    return tuple(modules)
+
+
+def parse_resources(ctx: f.Context, value: Any, path: str, parent: str) -> tuple[Resource, ...]:
+    alloc = KeyAllocator()
+    items: list[Resource] = []
+    for j, raw in enumerate(f.as_list(ctx, value, f"{path}.learningResources")):
+        rpath = f"{path}.learningResources[{j}]"
+        entry = f.as_mapping(ctx, raw, rpath)
+        ctx.check_keys(entry, RESOURCE_KEYS, rpath)
+        title = f.title(ctx, entry.get("title"), f"{rpath}.title")
+        link = f.link(_first(entry.get("link"), entry.get("url")))
+        res = Resource(
+            # Keys are handed out in file order, before sorting, so a weight change keeps them.
+            key=alloc(named_key(f"{parent}/r", title, link)),
+            kind="resource",
+            title=title,
+            link=link,
+            minutes=f.minutes(ctx, entry.get("duration"), f"{rpath}.duration"),
+            type=f.title(ctx, entry.get("type"), f"{rpath}.type"),
+            weight=f.weight(ctx, entry.get("weight"), f"{rpath}.weight"),
+            description=f.markdown(ctx, entry.get("description"), f"{rpath}.description"),
+            parent_key=parent,
+        )
+        _resource_warnings(ctx, res, entry, rpath)
+        items.append(res)
+    return tuple(_by_weight(items))
+
+
+def parse_assignment(ctx: f.Context, value: Any, path: str, parent: str) -> Assignment | None:
+    if value is None or value == "" or value == {}:
+        return None
+    entry = f.as_mapping(ctx, value, path)
+    ctx.check_keys(entry, ASSIGNMENT_KEYS, path)
+    key = f"{parent}/a"
+    alloc = KeyAllocator()
+    experiments = tuple(
+        Experiment(key=alloc(experiment_key(key, text)), text=text, parent_key=key)
+        for text in parse_experiments(ctx, entry.get("examples"), f"{path}.examples")
+    )
+    return Assignment(
+        key=key,
+        title=f.title(ctx, entry.get("title"), f"{path}.title") or "Assignment",
+        content=f.markdown(ctx, entry.get("content"), f"{path}.content"),
+        experiments=experiments,
+        parent_key=parent,
+    )
+
+
+def parse_events(ctx: f.Context, value: Any, modules: tuple[Module, ...]) -> tuple[Event, ...]:
+    by_id: dict[str, Module] = {}
+    for m in modules:  # with a duplicated id, the first module wins (as with keys)
+        by_id.setdefault(m.id, m)
+    events: list[Event] = []
+    for i, raw in enumerate(f.as_list(ctx, value, "events")):
+        path = f"events[{i}]"
+        entry = f.as_mapping(ctx, raw, path)
+        ctx.check_keys(entry, EVENT_KEYS, path)
+        sessions = [
+            _parse_session(ctx, s, f"{path}.sessions[{j}]", f"e{i + 1}/s{j + 1}", by_id)
+            for j, s in enumerate(f.as_list(ctx, entry.get("sessions"), f"{path}.sessions"))
+        ]
+        start_date = f.as_date(ctx, entry.get("start_date"), f"{path}.start_date")
+        events.append(
+            Event(
+                key=f"e{i + 1}",
+                start_date=start_date,
+                location=f.title(ctx, entry.get("location"), f"{path}.location"),
+                sessions=_number_days(sessions),
+                registration_link=f.link(entry.get("registration_link")),
+            )
+        )
+    return tuple(events)
+
+
+def _parse_session(
+    ctx: f.Context, raw: Any, path: str, key: str, by_id: Mapping[str, Module]
+) -> Session:
+    entry = f.as_mapping(ctx, raw, path)
+    ctx.check_keys(entry, SESSION_KEYS, path)
+    tz_name = f.title(ctx, entry.get("timezone"), f"{path}.timezone")
+    zone: ZoneInfo | None = None
+    if tz_name:
+        try:
+            zone = ZoneInfo(tz_name)
+        except (ZoneInfoNotFoundError, ValueError):
+            ctx.warn(
+                f"unknown timezone '{tz_name}'; times are shown as written", f"{path}.timezone"
+            )
+    start = f.as_datetime(ctx, entry.get("start_datetime"), f"{path}.start_datetime")
+    end = f.as_datetime(ctx, entry.get("end_datetime"), f"{path}.end_datetime")
+    if zone is not None:
+        start = start.replace(tzinfo=zone) if start and start.tzinfo is None else start
+        end = end.replace(tzinfo=zone) if end and end.tzinfo is None else end
+    if start and end and (start.tzinfo is None) == (end.tzinfo is None):
+        if end <= start:
+            ctx.warn(
+                f"the session ends ({end:%Y-%m-%d %H:%M}) before it starts "
+                f"({start:%Y-%m-%d %H:%M})",
+                f"{path}.end_datetime",
+            )
+        elif end.date() != start.date():
+            ctx.warn(f"the session spans {(end.date() - start.date()).days + 1} days", path)
+    ids = tuple(
+        f.identifier(v) for v in f.as_list(ctx, entry.get("syllabus_ids"), f"{path}.syllabus_ids")
+    )
+    unknown = [i for i in ids if i not in by_id]
+    if unknown:
+        ctx.warn(f"the session names unknown modules: {', '.join(unknown)}", f"{path}.syllabus_ids")
+    return Session(
+        key=key,
+        day=0,
+        start=start,
+        end=end,
+        timezone=tz_name,
+        module_ids=ids,
+        module_keys=tuple(by_id[i].key for i in ids if i in by_id),
+    )
+
+
+def _number_days(sessions: list[Session]) -> tuple[Session, ...]:
+    """Day numbers count distinct calendar dates within the event, in date order."""
+    dates = sorted({s.start.date() for s in sessions if s.start})
+    numbered = []
+    for index, s in enumerate(sessions):
+        day = dates.index(s.start.date()) + 1 if s.start else index + 1
+        numbered.append(replace(s, day=day))
+    return tuple(numbered)

@@ -1,0 +1,261 @@
+"""Progress exports (JSON, Markdown) and the catch-up report. No Textual here.
+
+The JSON export embeds the learner's store document for the course, so ``coursemate import``
+merges it back by the same rules two processes use. The Markdown outputs are meant to be read
+as plain text too: no tables, no HTML; the learner's own text is quoted line by line so it
+cannot turn into headings.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from coursemate.course.text import clean, one_line
+from coursemate.progress.catchup import catchup
+from coursemate.progress.maths import ModuleProgress, course_progress
+from coursemate.progress.store import PROMPTS, REFLECTION_FIELDS
+
+if TYPE_CHECKING:
+    from coursemate.course.model import Course, Module
+    from coursemate.progress.store import Store
+
+EXPORT_FORMAT = "coursemate-progress"
+REFLECTION_LABELS = {
+    "did": "What I did",
+    "happened": "What happened",
+    "learned": "What I learned",
+    "next": "What I will try next",
+}
+PROMPT_LABELS = {"questions": "Questions", "ideas": "Ideas", "challenges": "Challenges"}
+
+
+def _figures(p: ModuleProgress) -> dict[str, int]:
+    return {
+        "items_done": p.items_done,
+        "items_total": p.items_total,
+        "minutes_done": p.minutes_done,
+        "minutes_total": p.minutes_total,
+        "minutes_left": p.minutes_left,
+        "percent": p.percent,
+    }
+
+
+def progress_summary(course: Course, store: Store) -> dict[str, Any]:
+    """What ``coursemate progress --json`` prints: figures, done keys, chosen, orphaned."""
+    cid = course.identity
+    progress = course_progress(course, store.done_keys(cid))
+    known = course.keys()
+    return {
+        "learner": store.learner,
+        "course": {"identity": cid, "title": course.title, "code": course.code},
+        "prereading": _figures(progress.prereading),
+        "modules": [
+            {"key": m.key, "title": m.title, **_figures(progress.modules[m.key])}
+            for m in course.modules
+        ],
+        "overall": _figures(progress.overall),
+        "next_unfinished": progress.next_unfinished(),
+        "done_keys": sorted(store.done_keys(cid) & known),
+        "chosen_keys": sorted(store.chosen_keys(cid)),
+        "orphaned_keys": store.orphaned_keys(course),
+    }
+
+
+def progress_json(course: Course, store: Store, now: datetime | None = None) -> dict[str, Any]:
+    """The ``export --format json`` document: the summary plus the store's own record."""
+    return {
+        "format": EXPORT_FORMAT,
+        "exported": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
+        **progress_summary(course, store),
+        "store": store.course_document(course.identity),
+    }
+
+
+def _quote(text: str) -> list[str]:
+    return ["> " + line if line.strip() else ">" for line in clean(text).strip().splitlines()]
+
+
+def _minutes(minutes: int | None) -> str:
+    return "no duration" if minutes is None else f"{minutes} min"
+
+
+def _figures_line(p: ModuleProgress) -> str:
+    return (
+        f"{p.items_done}/{p.items_total} items, "
+        f"{p.minutes_done}/{p.minutes_total} min ({p.percent}%), {p.minutes_left} min left"
+    )
+
+
+def progress_markdown(course: Course, store: Store, today: date | None = None) -> str:
+    """The learner's progress in one course, as Markdown that reads well as plain text."""
+    cid = course.identity
+    done = store.done_keys(cid)
+    progress = course_progress(course, done)
+    out = [
+        f"# Progress: {one_line(course.title) or cid}",
+        "",
+        f"- Learner: {one_line(store.learner)}",
+        f"- Exported: {(today or date.today()).isoformat()}",
+        f"- Overall: {_figures_line(progress.overall)}",
+    ]
+    nxt = progress.next_unfinished()
+    found = course.find(nxt) if nxt else None
+    if found is not None:
+        out.append(f"- Next: {one_line(found.title)} [{nxt}]")
+
+    def resource_lines(resources: Any) -> None:
+        for res in resources:
+            mark = "x" if res.key in done else " "
+            out.append(
+                f"- [{mark}] {one_line(res.title) or '(untitled)'} ({_minutes(res.minutes)})"
+            )
+            note = store.note(cid, res.key)
+            if note:
+                out.extend("  " + line for line in _quote(note))
+
+    if course.prereading:
+        out += ["", f"## Pre-reading: {_figures_line(progress.prereading)}", ""]
+        resource_lines(course.prereading)
+    for module in course.modules:
+        out += ["", f"## {module.number}. {one_line(module.title)}", ""]
+        if module.resources:
+            out += [_figures_line(progress.modules[module.key]), ""]
+            resource_lines(module.resources)
+        else:
+            out.append("No resources.")
+        chosen = [k for k in _experiment_keys(course, store, module)]
+        if chosen:
+            out += ["", "Chosen experiments:", ""]
+            for key in chosen:
+                out.append(f"- {_experiment_heading(course, store, key)}")
+    orphans = store.orphaned_keys(course)
+    if orphans:
+        out += ["", "## Kept for items no longer in the course", ""]
+        out += [f"- {key}{_orphan_state(store, cid, key)}" for key in orphans]
+    return "\n".join(out) + "\n"
+
+
+def _orphan_state(store: Store, cid: str, key: str) -> str:
+    states = [
+        name
+        for name, on in (
+            ("done", store.is_done(cid, key)),
+            ("chosen", store.is_chosen(cid, key)),
+            ("note", bool(store.note(cid, key))),
+        )
+        if on
+    ]
+    return f" ({', '.join(states)})" if states else ""
+
+
+# --- catch-up report ---------------------------------------------------------------------
+
+
+def _assignment_of(key: str) -> str:
+    """``m1/a`` for ``m1/a/x/3f2a9c1b`` and ``m1/a/own/0a1b2c3d``."""
+    for marker in ("/x/", "/own/"):
+        if marker in key:
+            return key.split(marker, 1)[0]
+    return key.rsplit("/", 1)[0]
+
+
+def _experiment_keys(course: Course, store: Store, module: Module) -> list[str]:
+    """Chosen experiments of a module: suggested in course order, own, then orphaned ones."""
+    cid = course.identity
+    chosen = store.chosen_keys(cid)
+    a = module.assignment
+    if a is None:
+        return []
+    suggested = [e.key for e in a.experiments if e.key in chosen]
+    own = [o.key for o in store.own_experiments(cid, a.key) if o.key in chosen]
+    known = set(suggested) | set(own) | course.keys()
+    orphaned = sorted(k for k in chosen if k not in known and _assignment_of(k) == a.key)
+    return suggested + own + orphaned
+
+
+def _experiment_heading(course: Course, store: Store, key: str) -> str:
+    cid = course.identity
+    state = store.experiment(cid, key)
+    status = state.status if state else "planned"
+    found = course.find(key)
+    own = key in store.own_keys(cid)
+    if found is not None:
+        text = one_line(getattr(found, "text", "") or "")
+    else:
+        text = one_line(store.title(cid, key)) or f"(text not recorded: {key})"
+    if own:
+        kind = "own experiment"
+    elif found is not None:
+        kind = "suggested"
+    else:
+        kind = "no longer in the course"
+    return f"[{status}] {text} ({kind})"
+
+
+def _experiment_block(course: Course, store: Store, key: str) -> list[str]:
+    cid = course.identity
+    state = store.experiment(cid, key)
+    out = [f"### {_experiment_heading(course, store, key)}", ""]
+    if state is not None and state.status_dates:
+        dates = " · ".join(
+            f"{status} {state.status_dates[status]}"
+            for status in ("planned", "running", "done", "dropped")
+            if status in state.status_dates
+        )
+        out += [f"Status dates: {dates}", ""]
+    if course.find(key) is None and key not in store.own_keys(cid):
+        out += [f"This experiment ({key}) is no longer in the course file.", ""]
+    reflection = state.reflection if state else {}
+    for name in REFLECTION_FIELDS:
+        text = reflection.get(name, "")
+        out.append(f"{REFLECTION_LABELS[name]}:")
+        out += _quote(text) if text.strip() else ["> (not written yet)"]
+        out.append("")
+    return out
+
+
+def catchup_markdown(course: Course, store: Store, today: date | None = None) -> str:
+    """The report to share at the catch-up (issue 5)."""
+    cid = course.identity
+    info = catchup(course, store)
+    if info.when is None:
+        when = "not scheduled"
+    elif info.source == "learner":
+        when = f"{info.when.isoformat()} (set by the learner)"
+    else:
+        when = f"{info.when.isoformat()} (14 days after the last session)"
+    title = one_line(course.title) or cid
+    out = [
+        f"# Catch-up report: {title}",
+        "",
+        f"- Learner: {one_line(store.learner)}",
+        f"- Course: {title}" + (f" ({one_line(course.code)})" if course.code else ""),
+        f"- Catch-up: {when}",
+        f"- Written: {(today or date.today()).isoformat()}",
+        f"- Experiments: {info.line}",
+    ]
+    placed: set[str] = set()
+    for module in course.modules:
+        keys = _experiment_keys(course, store, module)
+        if not keys:
+            continue
+        out += ["", f"## Module {module.number}: {one_line(module.title)}", ""]
+        for key in keys:
+            out += _experiment_block(course, store, key)
+            placed.add(key)
+    elsewhere = sorted(store.chosen_keys(cid) - placed)
+    if elsewhere:
+        out += ["", "## No longer in the course", ""]
+        out += ["These chosen experiments belong to parts the course file no longer has.", ""]
+        for key in elsewhere:
+            out += _experiment_block(course, store, key)
+    if not info.chosen:
+        out += ["", "No experiments chosen yet."]
+    prompts = store.catchup_prompts(cid)
+    out += ["", "## Since the course", ""]
+    for name in PROMPTS:
+        out.append(f"{PROMPT_LABELS[name]}:")
+        out += _quote(prompts[name]) if prompts[name].strip() else ["> (nothing yet)"]
+        out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"

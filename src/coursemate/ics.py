@@ -1,0 +1,146 @@
+"""iCalendar export of a course's agenda: one event per session, plus the catch-up date.
+
+UIDs are derived from the course's identity and the session's key (its place in the file), so
+importing a newer export updates the events a calendar already holds instead of duplicating
+them. Sessions in a known IANA zone carry a TZID and a VTIMEZONE; sessions whose zone is
+unknown are written as floating local times, as the course file wrote them. No Textual here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from coursemate import __version__
+from coursemate.agenda import Agenda, EventPlan, SessionPlan, duration, span
+from coursemate.course.text import one_line
+
+PRODID = f"-//coursemate//coursemate {__version__}//EN"
+
+
+@dataclass(frozen=True, slots=True)
+class IcsExport:
+    """What was written, and the sessions that could not be (with the reason)."""
+
+    data: bytes
+    sessions: int
+    catch_up: date | None
+    skipped: tuple[str, ...]
+
+
+def course_uid_part(identity: str) -> str:
+    """A short, stable digest of the course identity, safe in a UID whatever it contains."""
+    return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def session_uid(identity: str, session_key: str) -> str:
+    return f"{session_key.replace('/', '-')}.{course_uid_part(identity)}@coursemate"
+
+
+def catch_up_uid(identity: str, event_key: str) -> str:
+    return f"{event_key}-catch-up.{course_uid_part(identity)}@coursemate"
+
+
+def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
+    """The calendar as bytes; ``now`` (the DTSTAMP) is injectable so tests can pin it."""
+    stamp = (now or datetime.now(UTC)).astimezone(UTC)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", one_line(agenda.title))
+    written = 0
+    skipped: list[str] = []
+    for event in agenda.events:
+        for session in event.sessions:
+            reason = _unwritable(session)
+            if reason:
+                skipped.append(f"{session.label} ({session.path}): {reason}")
+                continue
+            calendar.add_component(_session_event(agenda, event, session, stamp))
+            written += 1
+        if event.catch_up is not None and event.sessions:
+            calendar.add_component(_catch_up_event(agenda, event, event.catch_up, stamp))
+    # A VTIMEZONE for every TZID used, so calendars that lack the zone still place it right.
+    calendar.add_missing_timezones()
+    return IcsExport(calendar.to_ical(), written, agenda.catch_up, tuple(skipped))
+
+
+def write_ics(agenda: Agenda, target: Path, *, now: datetime | None = None) -> IcsExport:
+    """Write the calendar atomically: a crash leaves the old file or the new one, never half."""
+    export = build_ics(agenda, now=now)
+    target = target.expanduser()
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(export.data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return export
+
+
+def _unwritable(session: SessionPlan) -> str | None:
+    if session.start is None:
+        return "no start time"
+    if session.length_minutes is None or session.end is None:
+        return "no usable end time"
+    return None
+
+
+def _session_event(
+    agenda: Agenda, event: EventPlan, session: SessionPlan, stamp: datetime
+) -> Event:
+    item = Event()
+    item.add("uid", session_uid(agenda.identity, session.key))
+    item.add("dtstamp", stamp)
+    item.add("summary", f"{one_line(agenda.title)} — {session.label}")
+    item.add("dtstart", session.start)
+    item.add("dtend", session.end)
+    if event.location:
+        item.add("location", one_line(event.location))
+    item.add("description", _description(session))
+    return item
+
+
+def _description(session: SessionPlan) -> str:
+    lines = []
+    for planned in session.modules:
+        module = planned.module
+        lines.append(
+            f"{span(planned.start, planned.end)}  {module.number}. {one_line(module.title)} "
+            f"({duration(module.minutes)})"
+        )
+    if not lines:
+        lines.append("No modules named for this session.")
+    if session.unallocated_minutes:
+        lines.append(f"Unallocated (breaks): {duration(session.unallocated_minutes)}")
+    if session.overrun_minutes:
+        lines.append(f"Overrun: the modules need {duration(session.overrun_minutes)} more")
+    return "\n".join(lines)
+
+
+def _catch_up_event(agenda: Agenda, event: EventPlan, day: date, stamp: datetime) -> Event:
+    item = Event()
+    item.add("uid", catch_up_uid(agenda.identity, event.key))
+    item.add("dtstamp", stamp)
+    item.add("summary", f"{one_line(agenda.title)} — catch-up")
+    item.add("dtstart", day)
+    item.add("dtend", day + timedelta(days=1))
+    item.add("transp", "TRANSPARENT")
+    item.add(
+        "description",
+        "Two weeks after the class: which experiments did you choose, run, and learn from?",
+    )
+    return item

@@ -1,0 +1,78 @@
+"""The catch-up: when it is, and how ready the learner is for it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coursemate.course.model import Course
+    from coursemate.progress.store import Store
+
+CATCHUP_AFTER = timedelta(days=14)
+REMIND_WITHIN = timedelta(days=3)
+
+
+def scheduled_catchup(course: Course) -> date | None:
+    """The last scheduled session's end (its own timezone's date) plus 14 days, or None."""
+    days: list[date] = []
+    for event in course.events:
+        for session in event.sessions:
+            moment = session.end or session.start
+            if moment is not None:
+                days.append(moment.date())
+        if not event.sessions and event.start_date is not None:
+            days.append(event.start_date)
+    return max(days) + CATCHUP_AFTER if days else None
+
+
+@dataclass(frozen=True)
+class Catchup:
+    when: date | None
+    source: str  # "learner" (set by the learner), "schedule" (from the events) or "none"
+    chosen: int  # chosen experiments (suggested and own, including orphaned ones)
+    reflected: int  # of those, with all four reflection fields written
+
+    @property
+    def line(self) -> str:
+        """E.g. "3 of 5 experiments reflected"."""
+        noun = "experiment" if self.chosen == 1 else "experiments"
+        return f"{self.reflected} of {self.chosen} {noun} reflected"
+
+
+def catchup(course: Course, store: Store) -> Catchup:
+    """The catch-up date (the learner's own date wins) and reflection counts."""
+    own_date = store.catchup_date(course.identity)
+    scheduled = scheduled_catchup(course)
+    if own_date is not None:
+        when, source = own_date, "learner"
+    elif scheduled is not None:
+        when, source = scheduled, "schedule"
+    else:
+        when, source = None, "none"
+    states = [store.experiment(course.identity, k) for k in store.chosen_keys(course.identity)]
+    reflected = sum(1 for s in states if s is not None and s.reflection_complete)
+    return Catchup(when, source, len(states), reflected)
+
+
+def reminder(course: Course, store: Store, today: date | None = None) -> str | None:
+    """What to say once on start when the catch-up is near or past and reflections are missing."""
+    info = catchup(course, store)
+    today = today or date.today()
+    if info.when is None or info.chosen == info.reflected or info.when - today > REMIND_WITHIN:
+        return None
+    days = (info.when - today).days
+    if days > 0:
+        when = f"in {days} day{'s' if days != 1 else ''} ({info.when.isoformat()})"
+    elif days == 0:
+        when = f"today ({info.when.isoformat()})"
+    else:
+        when = f"was on {info.when.isoformat()}"
+    missing = info.chosen - info.reflected
+    verb = "" if days < 0 else "is "
+    plural = "s" if missing != 1 else ""
+    return (
+        f"The catch-up {verb}{when}: {missing} chosen experiment{plural} "
+        "still without a complete reflection."
+    )

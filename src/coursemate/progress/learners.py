@@ -1,0 +1,97 @@
+"""Learner profiles: who is studying, and who studied last on this machine."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from coursemate.progress.atomic import write_atomic
+from coursemate.progress.document import AT_FORMAT
+from coursemate.progress.names import LearnerNameError, normalise_learner
+
+LAST_LEARNER_FILE = "last-learner.json"
+FALLBACK_LEARNER = "learner"
+
+
+@dataclass(frozen=True)
+class LearnerSummary:
+    name: str
+    path: Path
+    course_ids: tuple[str, ...]
+    last_activity: datetime | None
+
+
+def os_user() -> str:
+    """The OS user name; getpass fails in some containers (no passwd entry, no env vars)."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # getpass raises KeyError/OSError/ImportError depending on platform
+        return FALLBACK_LEARNER
+    try:
+        return normalise_learner(name)
+    except LearnerNameError:
+        return FALLBACK_LEARNER
+
+
+def default_learner(data_dir: Path) -> str:
+    """The learner used last in ``data_dir``, else the OS user name."""
+    try:
+        data = json.loads((data_dir / LAST_LEARNER_FILE).read_text(encoding="utf-8"))
+        return normalise_learner(data["learner"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return os_user()
+
+
+def remember_learner(data_dir: Path, name: str) -> None:
+    """Make ``name`` the default learner (raises ``OSError`` if the folder is unusable)."""
+    name = normalise_learner(name)
+    path = data_dir / LAST_LEARNER_FILE
+    try:
+        if json.loads(path.read_text(encoding="utf-8")).get("learner") == name:
+            return  # unchanged: no write
+    except (OSError, ValueError, AttributeError):
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"learner": name}, ensure_ascii=False) + "\n"
+    write_atomic(path, text.encode("utf-8", "backslashreplace"))
+
+
+def _parse_at(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, AT_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def list_learners(data_dir: Path) -> list[LearnerSummary]:
+    """Every learner with a store in ``data_dir``, by name; unreadable files are skipped
+    (opening that learner reports and repairs them)."""
+    found: list[LearnerSummary] = []
+    try:
+        candidates = sorted(data_dir.glob("*.json"))
+    except OSError:
+        return []
+    for path in candidates:
+        if "." in path.stem or path.name == LAST_LEARNER_FILE:
+            continue  # backups (.bak.json), moved-aside files (.corrupt-...json)
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError, RecursionError):
+            continue
+        if not isinstance(data, dict) or not isinstance(data.get("learner"), str):
+            continue
+        courses = data.get("courses")
+        found.append(
+            LearnerSummary(
+                name=data["learner"],
+                path=path,
+                course_ids=tuple(sorted(courses)) if isinstance(courses, dict) else (),
+                last_activity=_parse_at(data.get("updated")),
+            )
+        )
+    return sorted(found, key=lambda s: (s.name.casefold(), s.name))

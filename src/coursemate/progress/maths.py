@@ -1,0 +1,77 @@
+"""Progress maths: what is done, how long it took, what is left.
+
+A parent never counts itself: a module's figures come only from its resources, pre-reading's
+from its items, and the overall figures from every pre-reading item and every resource.
+Percent is by minutes (what the header shows, "35/551 min · 6%"), by items when nothing has a
+duration, and never reaches 100 while something is unfinished.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coursemate.course.model import Course, Resource
+
+PREREADING_KEY = "pre"
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    key: str
+    items_done: int
+    items_total: int
+    minutes_done: int
+    minutes_total: int
+
+    @property
+    def minutes_left(self) -> int:
+        return self.minutes_total - self.minutes_done
+
+    @property
+    def percent(self) -> int:
+        if self.items_total == 0:
+            return 0
+        if self.minutes_total > 0:
+            value = self.minutes_done * 100 // self.minutes_total
+        else:
+            value = self.items_done * 100 // self.items_total
+        return min(value, 99) if self.items_done < self.items_total else 100
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    prereading: ModuleProgress
+    modules: dict[str, ModuleProgress]
+    overall: ModuleProgress
+    order: tuple[str, ...] = ()  # resource keys in course order
+    done: frozenset[str] = frozenset()
+
+    def next_unfinished(self) -> str | None:
+        """The first resource (pre-reading first) not yet done, in course order."""
+        return next((key for key in self.order if key not in self.done), None)
+
+
+def _tally(key: str, resources: Iterable[Resource], done: frozenset[str]) -> ModuleProgress:
+    items_done = items_total = minutes_done = minutes_total = 0
+    for res in resources:
+        minutes = res.minutes or 0
+        items_total += 1
+        minutes_total += minutes
+        if res.key in done:
+            items_done += 1
+            minutes_done += minutes
+    return ModuleProgress(key, items_done, items_total, minutes_done, minutes_total)
+
+
+def course_progress(course: Course, done: frozenset[str]) -> CourseProgress:
+    done = frozenset(done)
+    return CourseProgress(
+        prereading=_tally(PREREADING_KEY, course.prereading, done),
+        modules={m.key: _tally(m.key, m.resources, done) for m in course.modules},
+        overall=_tally("overall", course.all_resources(), done),
+        order=tuple(res.key for res in course.all_resources()),
+        done=done,
+    )

@@ -1,0 +1,647 @@
+"""The learner store: one JSON file per learner holding their progress in every course.
+
+Durability: saves lock the file (``filelock``), re-read it, merge register by register with
+what other processes wrote, and replace it atomically (temp file, fsync, ``os.replace``, fsync
+the folder), keeping the version replaced as ``<name>.bak.json``. A file that is not a store is
+moved aside to ``<name>.corrupt-<timestamp>.json``, never overwritten; a file from a newer
+coursemate opens read-only. See ``coursemate.progress.document`` for the format.
+
+Thread safety: every method may be called from any thread. The UI calls setters on its thread
+and ``save()`` from a worker; setters only wait for the in-memory render, never for the disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from filelock import FileLock, Timeout
+
+from coursemate.progress import document as d
+from coursemate.progress.atomic import remove_stale_temps, write_atomic
+from coursemate.progress.document import PROMPTS, REFLECTION_FIELDS, SCHEMA_VERSION, STATUSES
+from coursemate.progress.names import LearnerNameError, learner_stem, normalise_learner
+
+if TYPE_CHECKING:
+    from coursemate.course.model import Course
+
+__all__ = [
+    "PROMPTS",
+    "REFLECTION_FIELDS",
+    "SCHEMA_VERSION",
+    "STATUSES",
+    "ExperimentState",
+    "OwnExperiment",
+    "Store",
+    "StoreError",
+]
+
+LOCK_TIMEOUT = 10.0  # seconds; a save holds the lock for milliseconds
+MAX_STORE_BYTES = 64 * 1024 * 1024
+
+
+class StoreError(Exception):
+    """A store problem in plain words (the CLI prints it and exits 1)."""
+
+
+@dataclass(frozen=True)
+class ExperimentState:
+    key: str
+    status: str
+    status_dates: dict[str, str] = field(default_factory=dict)  # status -> ISO date entered
+    reflection: dict[str, str] = field(default_factory=dict)  # REFLECTION_FIELDS -> text
+
+    @property
+    def reflection_complete(self) -> bool:
+        return all(self.reflection.get(name, "").strip() for name in REFLECTION_FIELDS)
+
+
+@dataclass(frozen=True)
+class OwnExperiment:
+    key: str
+    assignment_key: str
+    text: str
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _today() -> date:
+    """The learner's local date (status dates are calendar days)."""
+    return date.today()
+
+
+@dataclass
+class _Disk:
+    """What was read from the store file."""
+
+    state: str  # "missing" | "ok" | "newer" | "corrupt"
+    doc: d.Doc | None = None
+    reason: str = ""
+    signature: Signature | None = None
+
+
+Signature = tuple[int, int, int, int]
+
+
+def _signature_of(st: os.stat_result) -> Signature:
+    # A replaced file is a new inode; times and size guard against an inode being reused.
+    return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+
+
+def _signature(path: Path) -> Signature | None:
+    try:
+        return _signature_of(path.stat())
+    except FileNotFoundError:
+        return None
+
+
+def _read(path: Path) -> _Disk:
+    """Read and check a store file; ``StoreError`` only when it cannot be read at all."""
+    try:
+        with open(path, "rb") as handle:
+            signature = _signature_of(os.fstat(handle.fileno()))
+            raw = handle.read(MAX_STORE_BYTES + 1)
+    except FileNotFoundError:
+        return _Disk("missing")
+    except OSError as exc:
+        raise StoreError(f"cannot read learner store {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_STORE_BYTES:
+        return _Disk("corrupt", reason=f"larger than {MAX_STORE_BYTES // 2**20} MB")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        return _Disk("corrupt", reason=f"not valid JSON ({exc})", signature=signature)
+    version = d.schema_version_of(data)
+    if version is not None and version > SCHEMA_VERSION:
+        return _Disk("newer", doc=data, reason=str(version), signature=signature)
+    try:
+        return _Disk("ok", doc=d.check_document(data), signature=signature)
+    except d.ShapeError as exc:
+        return _Disk("corrupt", reason=f"not a learner store ({exc})", signature=signature)
+
+
+class Store:
+    """One learner's progress. Create with ``Store.open``."""
+
+    def __init__(self, data_dir: Path, learner: str, path: Path) -> None:
+        self.data_dir = data_dir
+        self.learner = learner
+        self.path = path
+        self.backup_path = path.with_name(f"{path.stem}.bak.json")
+        self.read_only = False
+        self.messages: list[str] = []
+        self._last_stamp = ""
+        self._doc: d.Doc = d.new_document(learner, self._stamp())
+        self._lock = threading.RLock()  # guards _doc, caches and flags
+        self._save_lock = threading.Lock()  # one save at a time within this process
+        self._file_lock = FileLock(str(path.with_name(f"{path.stem}.lock")), thread_local=False)
+        self._dirty = False
+        self._generation = 0
+        self._disk_signature: Signature | None = None
+        self._lines: dict[str, dict[str, str]] = {}  # course -> key -> rendered item line
+        self._order: dict[str, list[str]] = {}  # course -> its item keys, sorted
+
+    # --- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, data_dir: Path, learner: str) -> Store:
+        try:
+            name = normalise_learner(learner)
+        except LearnerNameError as exc:
+            raise StoreError(f"{exc}: {learner!r:.80}") from exc
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the data directory {data_dir}: {exc.strerror or exc}"
+            ) from exc
+        store = cls(data_dir, name, data_dir / f"{learner_stem(name)}.json")
+        with store._locked_file():
+            remove_stale_temps(store.path, backup=store.backup_path)
+            disk = _read(store.path)
+            if disk.state == "corrupt":
+                moved_to = store._move_aside(disk.reason)
+                restored = store._seed_from_backup()
+                store.messages.append(
+                    f"The learner store {store.path} was damaged ({disk.reason}). It was moved "
+                    f"to {moved_to}; "
+                    + (
+                        f"progress was restored from the previous good version {store.backup_path}"
+                        f" (saved {restored})."
+                        if restored
+                        else "a fresh store started."
+                    )
+                )
+            elif disk.state == "newer":
+                store._open_newer(disk)
+            elif disk.state == "ok" and disk.doc is not None:
+                store._doc = disk.doc
+                store._disk_signature = disk.signature
+        return store
+
+    def _open_newer(self, disk: _Disk) -> None:
+        assert disk.doc is not None
+        self.read_only = True
+        self.messages.append(
+            f"{self.path} was written by a newer coursemate (store schema version "
+            f"{disk.reason}; this one knows {SCHEMA_VERSION}). It is open read-only: "
+            "update coursemate to save changes."
+        )
+        with contextlib.suppress(d.ShapeError):
+            # Show what can be shown; anything unreadable just stays out of view.
+            self._doc = d.check_document({**disk.doc, "schema_version": SCHEMA_VERSION})
+
+    def _move_aside(self, reason: str) -> Path:
+        stamp = _utcnow().strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}.json")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}-{n}.json")
+        try:
+            os.replace(self.path, target)
+        except OSError as exc:
+            self.read_only = True
+            raise StoreError(
+                f"learner store {self.path} is damaged ({reason}) and could not be moved "
+                f"aside: {exc.strerror or exc}"
+            ) from exc
+        return target
+
+    def _seed_from_backup(self) -> str | None:
+        """Start from the backup when it is good; when it was saved, or None."""
+        disk = _read(self.backup_path)
+        if disk.state != "ok" or disk.doc is None:
+            return None
+        self._doc = disk.doc
+        self._doc["learner"] = self.learner
+        self._mark_dirty()
+        return str(disk.doc.get("updated", "at an unknown time"))
+
+    @contextlib.contextmanager
+    def _locked_file(self) -> Iterator[None]:
+        try:
+            self._file_lock.acquire(timeout=LOCK_TIMEOUT)
+        except Timeout as exc:
+            raise StoreError(
+                f"the learner store {self.path} is locked by another coursemate "
+                f"(waited {LOCK_TIMEOUT:.0f} s)"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot lock {self.path}: {exc.strerror or exc}") from exc
+        try:
+            yield
+        finally:
+            self._file_lock.release()
+
+    # --- helpers ---------------------------------------------------------------------------
+
+    def _stamp(self, after: str = "") -> str:
+        """A timestamp later than any this store handed out and than ``after``."""
+        now = _utcnow()
+        floor = max(self._last_stamp, after)
+        text = now.strftime(d.AT_FORMAT)
+        if text <= floor:
+            base = datetime.strptime(floor, d.AT_FORMAT).replace(tzinfo=UTC)
+            text = (base + timedelta(microseconds=1)).strftime(d.AT_FORMAT)
+        self._last_stamp = text
+        return text
+
+    def _course(self, course_id: str) -> dict[str, Any]:
+        course = self._doc["courses"].get(course_id)
+        return course if isinstance(course, dict) else {}
+
+    def _item(self, course_id: str, key: str) -> dict[str, Any]:
+        return self._course(course_id).get("items", {}).get(key, {})
+
+    @staticmethod
+    def _value(container: dict[str, Any], name: str, default: Any = None) -> Any:
+        reg = container.get(name)
+        return reg["value"] if isinstance(reg, dict) and "value" in reg else default
+
+    def _items(self, course_id: str) -> dict[str, dict[str, Any]]:
+        return self._course(course_id).get("items", {})
+
+    def _mark_dirty(self) -> None:
+        self._dirty = True
+        self._generation += 1
+
+    def _check_writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.learner}'s progress is open read-only; nothing was changed")
+
+    def _set(
+        self, course_id: str, key: str | None, name: str, value: Any, within: str | None = None
+    ) -> bool:
+        """Write one register (item ``key``, or the course when None); False if unchanged.
+
+        Call with ``self._lock`` held.
+        """
+        self._check_writable()
+        course = self._doc["courses"].setdefault(course_id, {})
+        if key is None:
+            container = course
+        else:
+            container = course.setdefault("items", {}).setdefault(key, {})
+            self._lines.get(course_id, {}).pop(key, None)
+        if within is not None:
+            container = container.setdefault(within, {})
+        old = container.get(name)
+        if d.is_register(old) and old["value"] == value and type(old["value"]) is type(value):
+            return False
+        stamp = self._stamp(old["at"] if d.is_register(old) else "")
+        container[name] = {"at": stamp, "value": value}
+        self._doc["updated"] = max(self._doc.get("updated", ""), stamp)
+        self._mark_dirty()
+        return True
+
+    # --- reads ---------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def is_done(self, course_id: str, key: str) -> bool:
+        with self._lock:
+            return self._value(self._item(course_id, key), "done") is True
+
+    def done_keys(self, course_id: str) -> frozenset[str]:
+        with self._lock:
+            return frozenset(
+                k for k, item in self._items(course_id).items() if self._value(item, "done") is True
+            )
+
+    def is_chosen(self, course_id: str, key: str) -> bool:
+        with self._lock:
+            return self._value(self._item(course_id, key), "chosen") is True
+
+    def chosen_keys(self, course_id: str) -> frozenset[str]:
+        with self._lock:
+            return frozenset(
+                k
+                for k, item in self._items(course_id).items()
+                if self._value(item, "chosen") is True
+            )
+
+    def note(self, course_id: str, key: str) -> str:
+        with self._lock:
+            return str(self._value(self._item(course_id, key), "note", "") or "")
+
+    def title(self, course_id: str, key: str) -> str:
+        """The text remembered for a chosen experiment ("" when none); see ``remember_titles``."""
+        with self._lock:
+            item = self._item(course_id, key)
+            own = self._value(item, "own")
+            if isinstance(own, dict):
+                return str(own.get("text", ""))
+            return str(self._value(item, "title", "") or "")
+
+    def last_position(self, course_id: str) -> str | None:
+        with self._lock:
+            value = self._value(self._course(course_id), "last_position")
+            return value if isinstance(value, str) and value else None
+
+    def experiment(self, course_id: str, key: str) -> ExperimentState | None:
+        with self._lock:
+            item = self._item(course_id, key)
+            if self._value(item, "chosen") is not True:
+                return None
+            dates = {
+                status: reg["value"]
+                for status, reg in item.get("status_dates", {}).items()
+                if d.is_register(reg) and reg["value"]
+            }
+            reflection = {
+                name: reg["value"]
+                for name, reg in item.get("reflection", {}).items()
+                if d.is_register(reg)
+            }
+            return ExperimentState(key, self._value(item, "status", "planned"), dates, reflection)
+
+    def own_experiments(
+        self, course_id: str, assignment_key: str | None = None
+    ) -> list[OwnExperiment]:
+        with self._lock:
+            found: list[tuple[str, OwnExperiment]] = []
+            for key, item in self._items(course_id).items():
+                reg = item.get("own")
+                if not d.is_register(reg) or not isinstance(reg["value"], dict):
+                    continue
+                own = reg["value"]
+                if assignment_key is None or own.get("assignment") == assignment_key:
+                    found.append(
+                        (key, OwnExperiment(key, str(own["assignment"]), str(own["text"])))
+                    )
+            # Creation order: the key's first register is the oldest thing about it.
+            created = {k: min(self._stamps(self._items(course_id)[k])) for k, _ in found}
+            return [own for key, own in sorted(found, key=lambda kv: (created[kv[0]], kv[0]))]
+
+    @staticmethod
+    def _stamps(item: dict[str, Any]) -> Iterator[str]:
+        for value in item.values():
+            if d.is_register(value):
+                yield value["at"]
+            elif isinstance(value, dict):
+                yield from (r["at"] for r in value.values() if d.is_register(r))
+        yield "~"  # so min() of an item with no registers still works
+
+    def catchup_date(self, course_id: str) -> date | None:
+        with self._lock:
+            value = self._value(self._course(course_id), "catchup_date")
+        return date.fromisoformat(value) if isinstance(value, str) else None
+
+    def catchup_prompts(self, course_id: str) -> dict[str, str]:
+        with self._lock:
+            prompts = self._course(course_id).get("prompts", {})
+            return {name: str(self._value(prompts, name, "") or "") for name in PROMPTS}
+
+    def stored_keys(self, course_id: str) -> frozenset[str]:
+        """Keys with state worth keeping: done, chosen, a note, reflections or an own experiment.
+
+        Undone marks (``done: false``) are kept in the file for merging but are not state.
+        """
+        with self._lock:
+            return frozenset(
+                key for key, item in self._items(course_id).items() if self._meaningful(item)
+            )
+
+    def _meaningful(self, item: dict[str, Any]) -> bool:
+        if self._value(item, "done") is True or self._value(item, "chosen") is True:
+            return True
+        if self._value(item, "note") or d.is_register(item.get("own")):
+            return True
+        return any(
+            d.is_register(reg) and reg["value"] for reg in item.get("reflection", {}).values()
+        )
+
+    def own_keys(self, course_id: str) -> frozenset[str]:
+        with self._lock:
+            items = self._items(course_id)
+            return frozenset(key for key, item in items.items() if d.is_register(item.get("own")))
+
+    def orphaned_keys(self, course: Course) -> list[str]:
+        """Stored keys the course no longer has (own experiments excluded), sorted."""
+        known = course.keys()
+        own = self.own_keys(course.identity)
+        return sorted(k for k in self.stored_keys(course.identity) if k not in known | own)
+
+    def course_ids(self) -> list[str]:
+        with self._lock:
+            return sorted(self._doc["courses"])
+
+    def last_activity(self) -> datetime | None:
+        with self._lock:
+            value = self._doc.get("updated")
+        if not isinstance(value, str):
+            return None
+        return datetime.strptime(value, d.AT_FORMAT).replace(tzinfo=UTC)
+
+    # --- writes --------------------------------------------------------------------------
+
+    def set_done(self, course_id: str, key: str, done: bool) -> None:
+        with self._lock:
+            self._set(course_id, key, "done", bool(done))
+
+    def set_chosen(
+        self, course_id: str, key: str, chosen: bool, *, title: str | None = None
+    ) -> None:
+        """Choose (or unchoose) an experiment; ``title`` remembers its text for reports.
+
+        Choosing sets the status to "planned" unless the experiment already has a status (so
+        unchoosing by mistake and choosing again loses nothing).
+        """
+        with self._lock:
+            self._set(course_id, key, "chosen", bool(chosen))
+            if title:
+                self._set(course_id, key, "title", d.clean_text(title))
+            if chosen and self._value(self._item(course_id, key), "status") is None:
+                self._enter_status(course_id, key, "planned")
+
+    def remember_titles(self, course: Course) -> None:
+        """Record the text of every chosen experiment the course has (for orphan reports)."""
+        with self._lock:
+            if self.read_only:
+                return
+            for _module, exp in course.all_experiments():
+                item = self._item(course.identity, exp.key)
+                if self._value(item, "chosen") is True and self._value(item, "title") != exp.text:
+                    self._set(course.identity, exp.key, "title", exp.text)
+
+    def set_note(self, course_id: str, key: str, text: str) -> None:
+        with self._lock:
+            self._set(course_id, key, "note", d.clean_text(text))
+
+    def set_last_position(self, course_id: str, key: str) -> None:
+        with self._lock:
+            self._set(course_id, None, "last_position", key)
+
+    def _enter_status(self, course_id: str, key: str, status: str) -> None:
+        self._set(course_id, key, "status", status)
+        self._set(course_id, key, status, _today().isoformat(), within="status_dates")
+
+    def set_status(self, course_id: str, key: str, status: str) -> None:
+        """Move a chosen experiment to ``status`` (choosing it if needed); records the date."""
+        if status not in STATUSES:
+            raise ValueError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+        with self._lock:
+            self._check_writable()
+            if self._value(self._item(course_id, key), "chosen") is not True:
+                self._set(course_id, key, "chosen", True)
+            if self._value(self._item(course_id, key), "status") != status:
+                self._enter_status(course_id, key, status)
+
+    def set_reflection(self, course_id: str, key: str, field: str, text: str) -> None:
+        if field not in REFLECTION_FIELDS:
+            raise ValueError(f"reflection field must be one of {', '.join(REFLECTION_FIELDS)}")
+        with self._lock:
+            self._set(course_id, key, field, d.clean_text(text), within="reflection")
+
+    def add_own_experiment(self, course_id: str, assignment_key: str, text: str) -> str:
+        """Add the learner's own experiment to an assignment: chosen and planned. Its key."""
+        text = d.clean_text(text).strip()
+        if not text:
+            raise StoreError("an experiment needs some text")
+        with self._lock:
+            self._check_writable()
+            items = self._items(course_id)
+            key = f"{assignment_key}/own/{secrets.token_hex(4)}"
+            while key in items:
+                key = f"{assignment_key}/own/{secrets.token_hex(4)}"
+            self._set(course_id, key, "own", {"assignment": assignment_key, "text": text})
+            self._set(course_id, key, "chosen", True)
+            self._enter_status(course_id, key, "planned")
+            return key
+
+    def set_catchup_date(self, course_id: str, value: date | None) -> None:
+        with self._lock:
+            self._set(course_id, None, "catchup_date", value.isoformat() if value else None)
+
+    def set_catchup_prompt(self, course_id: str, name: str, text: str) -> None:
+        if name not in PROMPTS:
+            raise ValueError(f"prompt must be one of {', '.join(PROMPTS)}, not {name!r}")
+        with self._lock:
+            self._set(course_id, None, name, d.clean_text(text), within="prompts")
+
+    # --- merging and persistence ---------------------------------------------------------
+
+    def _forget_line(self, course_id: str, key: str) -> None:
+        self._lines.get(course_id, {}).pop(key, None)
+
+    def merge_document(self, data: Any) -> bool:
+        """Merge another store document (an import) in; True when anything changed.
+
+        Raises ``StoreError`` when ``data`` is not a store this coursemate can read.
+        """
+        version = d.schema_version_of(data)
+        if version is not None and version > SCHEMA_VERSION:
+            raise StoreError(
+                f"it was written by a newer coursemate (store schema version {version}; "
+                f"this one knows {SCHEMA_VERSION})"
+            )
+        try:
+            remote = d.check_document(data)
+        except d.ShapeError as exc:
+            raise StoreError(f"it is not a coursemate learner store ({exc})") from exc
+        with self._lock:
+            self._check_writable()
+            changed = d.merge_documents(self._doc, remote, self._forget_line)
+            if changed:
+                self._mark_dirty()
+            return changed
+
+    def _merge_disk(self) -> None:
+        """Merge in the file's current content if someone else wrote it (file lock held)."""
+        signature = _signature(self.path)
+        if signature is not None and signature == self._disk_signature:
+            return
+        disk = _read(self.path)
+        if disk.state == "missing":
+            self._disk_signature = None
+        elif disk.state == "newer":
+            self.read_only = True
+            message = (
+                f"{self.path} was just written by a newer coursemate (schema version "
+                f"{disk.reason}); it is now read-only here and was not overwritten"
+            )
+            self.messages.append(message)
+            raise StoreError(message)
+        elif disk.state == "corrupt":
+            moved_to = self._move_aside(disk.reason)
+            self.messages.append(
+                f"The learner store {self.path} was damaged by something else ({disk.reason}); "
+                f"it was moved to {moved_to} and this session's progress saved in its place."
+            )
+            self._disk_signature = None
+        elif disk.doc is not None:
+            with self._lock:
+                d.merge_documents(self._doc, disk.doc, self._forget_line)
+            self._disk_signature = disk.signature
+
+    def reload(self) -> None:
+        """Merge in what other processes saved since this store last read or wrote the file."""
+        with self._save_lock, self._locked_file():
+            if self.read_only:
+                return
+            self._merge_disk()
+
+    def save(self) -> None:
+        """Write unsaved changes (merged with other processes' saves); no-op when clean."""
+        with self._save_lock:
+            if self.read_only or not self._dirty:
+                return
+            with self._locked_file():
+                self._merge_disk()
+                with self._lock:
+                    data = d.render(self._doc, self._item_lines)
+                    generation = self._generation
+                try:
+                    write_atomic(self.path, data, backup=self.backup_path)
+                except OSError as exc:
+                    raise StoreError(
+                        f"could not save {self.learner}'s progress to {self.path}: "
+                        f"{exc.strerror or exc}"
+                    ) from exc
+                self._disk_signature = _signature(self.path)
+            with self._lock:
+                if self._generation == generation:
+                    self._dirty = False
+
+    def _item_lines(self, course_id: str, items: dict[str, dict[str, Any]]) -> list[str]:
+        cache = self._lines.setdefault(course_id, {})
+        order = self._order.get(course_id)
+        if order is None or len(order) != len(items):  # items are only ever added
+            order = self._order[course_id] = sorted(items)
+        lines: list[str] = []
+        for key in order:
+            line = cache.get(key)
+            if line is None:
+                line = cache[key] = d.item_line(key, items[key])
+            lines.append(line)
+        return lines
+
+    def document(self) -> d.Doc:
+        """A deep copy of the whole document (for exports)."""
+        with self._lock:
+            return json.loads(json.dumps(self._doc))
+
+    def course_document(self, course_id: str) -> d.Doc:
+        """A store document holding only one course (what ``export --format json`` embeds)."""
+        with self._lock:
+            course = json.loads(json.dumps(self._course(course_id)))
+            return {
+                "schema_version": SCHEMA_VERSION,
+                "learner": self.learner,
+                "created": self._doc.get("created"),
+                "updated": self._doc.get("updated"),
+                "courses": {course_id: course} if course else {},
+            }

@@ -1,0 +1,82 @@
+"""Small user settings (theme, site URL) kept as JSON in the config directory.
+
+No Textual here: the CLI may read settings too. Writes are atomic (temp file, fsync,
+``os.replace``) so a crash never leaves a half-written file; unknown keys are kept so a newer
+coursemate's settings survive an older one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+SETTINGS_FILE = "settings.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    theme: str | None = None
+    site_url: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
+
+    def with_theme(self, theme: str) -> Settings:
+        return replace(self, theme=theme)
+
+
+def settings_path(config_dir: Path) -> Path:
+    return config_dir / SETTINGS_FILE
+
+
+def _text_or_none(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None
+
+
+def load_settings(config_dir: Path) -> tuple[Settings, list[str]]:
+    """The settings, plus messages for the user when the file could not be used."""
+    path = settings_path(config_dir)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings(), []
+    except OSError as exc:
+        return Settings(), [f"could not read settings {path}: {exc.strerror or exc}"]
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        return Settings(), [f"settings {path} are not valid JSON ({exc}); using defaults"]
+    if not isinstance(data, dict):
+        return Settings(), [f"settings {path} should hold a JSON object; using defaults"]
+    known = {"theme", "site_url"}
+    return (
+        Settings(
+            theme=_text_or_none(data.get("theme")),
+            site_url=_text_or_none(data.get("site_url")),
+            extra={k: v for k, v in data.items() if k not in known},
+        ),
+        [],
+    )
+
+
+def save_settings(config_dir: Path, settings: Settings) -> None:
+    """Write the settings atomically; raises ``OSError`` when the directory is unusable."""
+    config_dir.mkdir(parents=True, exist_ok=True)
+    data: dict[str, Any] = dict(settings.extra)
+    if settings.theme is not None:
+        data["theme"] = settings.theme
+    if settings.site_url is not None:
+        data["site_url"] = settings.site_url
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=config_dir)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, settings_path(config_dir))
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

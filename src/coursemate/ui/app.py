@@ -1,0 +1,407 @@
+"""The coursemate Textual app: opens a course and a learner store, then hands over to screens.
+
+The app owns what outlives a screen: the course, the learner store, saving, settings and
+signals. Loading happens in a thread worker so the first frame paints at once; workers report
+back by message. Saving: the store's setters run on the UI thread; a timer notices unsaved
+changes and saves in a thread worker within half a second; quitting, SIGTERM and SIGHUP save
+synchronously before the terminal is restored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import LoadingIndicator, Static
+
+from coursemate import paths
+from coursemate.commands.common import AppOptions
+from coursemate.settings import Settings, load_settings, save_settings
+from coursemate.ui.links import resolve_link
+
+if TYPE_CHECKING:
+    from coursemate.course.model import Course, Problem
+    from coursemate.progress.store import Store
+
+SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
+HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
+
+
+class CoursemateApp(App[int]):
+    """A terminal study companion for one course and one learner at a time."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "coursemate"
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
+    ]
+
+    class CourseOpened(Message):
+        """The loader read the course and opened the learner's store."""
+
+        def __init__(self, course: Course, store: Store) -> None:
+            self.course = course
+            self.store = store
+            super().__init__()
+
+    class CourseFailed(Message):
+        """The course (or the store) could not be opened; ``problem`` says what and where."""
+
+        def __init__(self, problem: Problem) -> None:
+            self.problem = problem
+            super().__init__()
+
+    class LearnerOpened(Message):
+        """Another learner's store is open and replaces the current one."""
+
+        def __init__(self, store: Store) -> None:
+            self.store = store
+            super().__init__()
+
+    def __init__(self, options: AppOptions) -> None:
+        super().__init__()
+        self.options = options
+        self.data_dir = paths.data_dir(options.data_dir)
+        self.config_dir = paths.config_dir(options.config_dir)
+        # Read before the first frame so the remembered theme is there from the start.
+        self.settings, self._startup_messages = load_settings(self.config_dir)
+        if self.settings.theme and self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.course: Course | None = None
+        self.store: Store | None = None
+        self._saving = False
+        self._last_save_error: str | None = None
+        self._signals: list[signal.Signals] = []
+
+    @property
+    def site_url(self) -> str | None:
+        return self.options.site_url or self.settings.site_url
+
+    # --- start ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("Opening course…"), id="loading-message")
+        yield LoadingIndicator(id="loading")
+
+    def on_mount(self) -> None:
+        self._install_signal_handlers()
+        self.set_interval(SAVE_INTERVAL, self._autosave)
+        for message in self._startup_messages:
+            self.notify(message, title="Settings", severity="warning", markup=False)
+        target = self.options.course
+        if target is not None:
+            from coursemate.ui.screens.picker import PickerScreen, is_course_folder
+
+            if is_course_folder(target):
+                self.push_screen(PickerScreen(target), self.open_course)
+                return
+        self.open_course(target if target is not None else paths.bundled_course())
+
+    def open_course(self, path: Path | None) -> None:
+        if path is not None:
+            self.query_one("#loading-message", Static).update(Text(f"Opening {path}…"))
+            self._load(path)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, path: Path) -> None:
+        from coursemate.course.cache import load_course_cached
+        from coursemate.course.errors import CourseError
+        from coursemate.course.model import Problem
+        from coursemate.progress.learners import default_learner, remember_learner
+        from coursemate.progress.store import Store, StoreError
+
+        try:
+            course = load_course_cached(
+                path, site_url=self.site_url, cache_dir=paths.cache_dir(self.options.cache_dir)
+            )
+        except CourseError as exc:
+            self.post_message(self.CourseFailed(exc.problem))
+            return
+        try:
+            learner = self.options.learner or default_learner(self.data_dir)
+            store = Store.open(self.data_dir, learner)
+            # Keep the text of chosen experiments, so a later course edit cannot orphan them
+            # into bare keys in the catch-up report.
+            store.remember_titles(course)
+            remember_learner(self.data_dir, learner)
+        except (StoreError, OSError) as exc:
+            self.post_message(self.CourseFailed(Problem("error", str(exc), self.data_dir)))
+            return
+        self.post_message(self.CourseOpened(course, store))
+
+    def on_coursemate_app_course_opened(self, event: CourseOpened) -> None:
+        from coursemate.ui.screens.study import StudyScreen
+
+        self.course, self.store = event.course, event.store
+        self._tell_store_messages(event.store)
+        self.push_screen(StudyScreen(event.course, event.store))
+        self._remind_of_catchup(event.course, event.store)
+
+    def _remind_of_catchup(self, course: Course, store: Store) -> None:
+        """Once per start: the catch-up is near or past and reflections are missing."""
+        from datetime import date
+
+        from coursemate.ui.screens.catchup import catchup_reminder
+
+        message = catchup_reminder(course, store, date.today())
+        if message:
+            self.notify(message, title="Catch-up", timeout=12, markup=False)
+
+    def on_coursemate_app_course_failed(self, event: CourseFailed) -> None:
+        from coursemate.ui.screens.error import ErrorScreen
+
+        self.push_screen(ErrorScreen(event.problem))
+
+    def _tell_store_messages(self, store: Store) -> None:
+        for message in store.messages:
+            self.notify(
+                message, title="Learner store", severity="warning", timeout=10, markup=False
+            )
+        if store.read_only:
+            self.notify(
+                "This learner's progress is open read-only: changes will not be saved.",
+                severity="warning",
+                timeout=10,
+            )
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def _autosave(self) -> None:
+        store = self.store
+        if store is None or self._saving or store.read_only or not store.dirty:
+            return
+        self._saving = True
+        self._save_in_thread(store)
+
+    def schedule_save(self) -> None:
+        """Save soon (screens call this after a change; the timer would catch it anyway)."""
+        self._autosave()
+
+    @work(thread=True, group="save")
+    def _save_in_thread(self, store: Store) -> None:
+        from coursemate.progress.store import StoreError
+
+        try:
+            store.save()
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self._report_save_error, str(exc))
+        else:
+            self._last_save_error = None
+        finally:
+            self._saving = False
+
+    def _report_save_error(self, message: str) -> None:
+        if message != self._last_save_error:  # say it once, not every half second
+            self._last_save_error = message
+            self.notify(
+                message, title="Progress not saved", severity="error", timeout=15, markup=False
+            )
+
+    def save_now(self) -> str | None:
+        """Save synchronously (quit, signals); the reason it failed, or None."""
+        from coursemate.progress.store import StoreError
+
+        store = self.store
+        if store is None or store.read_only or not store.dirty:
+            return None
+        try:
+            store.save()
+        except (StoreError, OSError) as exc:
+            return str(exc)
+        return None
+
+    async def action_quit(self) -> None:
+        problem = self.save_now()
+        if problem is not None:
+            self.exit(return_code=1, message=f"coursemate: progress NOT saved: {problem}")
+            return
+        self.exit(return_code=0)
+
+    def on_unmount(self) -> None:
+        # The last line of defence (ctrl+q, ctrl+c, errors): whatever is unsaved is written.
+        self.save_now()
+        self._remove_signal_handlers()
+
+    def _install_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for name in HANDLED_SIGNALS:
+            sig = getattr(signal, name, None)
+            if sig is None:
+                continue
+            try:
+                loop.add_signal_handler(sig, self._on_signal, sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue  # not the main thread, or a platform without these signals
+            self._signals.append(sig)
+
+    def _remove_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for sig in self._signals:
+            loop.remove_signal_handler(sig)
+        self._signals.clear()
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        """SIGTERM/SIGHUP: save now, then leave normally so the terminal is restored."""
+        problem = self.save_now()
+        message = f"coursemate: progress NOT saved: {problem}" if problem else None
+        self.exit(return_code=128 + int(sig), message=message)
+
+    # --- theme ----------------------------------------------------------------------------
+
+    def watch_theme(self, theme: str) -> None:
+        if theme == self.settings.theme:
+            return
+        self.settings = self.settings.with_theme(theme)
+        self._write_settings(self.settings)
+
+    def _write_settings(self, settings: Settings) -> None:
+        try:
+            save_settings(self.config_dir, settings)
+        except OSError as exc:
+            self.notify(f"Settings not saved: {exc}", severity="warning", markup=False)
+
+    # --- links ----------------------------------------------------------------------------
+
+    def open_course_link(self, link: str | None) -> None:
+        target = resolve_link(link, self.site_url)
+        if target.url is None:
+            self.notify(
+                target.problem or "nothing to open",
+                title="Not opened",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.notify(target.url, title="Opening", timeout=3, markup=False)
+        self._open_in_browser(target.url)
+
+    @work(thread=True, group="browser")
+    def _open_in_browser(self, url: str) -> None:
+        from coursemate.ui.links import open_in_browser
+
+        problem = open_in_browser(url)
+        if problem is not None:
+            self.call_from_thread(
+                self.notify, problem, title="Not opened", severity="warning", markup=False
+            )
+
+    def copy_course_link(self, link: str | None) -> None:
+        target = resolve_link(link, self.site_url)
+        if target.url is None:
+            self.notify(
+                target.problem or "nothing to copy",
+                title="Not copied",
+                severity="warning",
+                markup=False,
+            )
+            return
+        self.copy_to_clipboard(target.url)
+        self.notify(target.url, title="Link copied", timeout=3, markup=False)
+
+    # --- app-wide actions -----------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from coursemate.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_switch_learner(self) -> None:
+        if self.store is not None:
+            self._list_learners(self.store.learner)
+
+    @work(thread=True, exclusive=True, group="learners")
+    def _list_learners(self, current: str) -> None:
+        from coursemate.progress.learners import list_learners
+        from coursemate.ui.screens.learner import LearnerScreen
+
+        learners = list_learners(self.data_dir)
+        self.call_from_thread(
+            self.push_screen, LearnerScreen(learners, current), self._learner_chosen
+        )
+
+    def _learner_chosen(self, name: str | None) -> None:
+        if name and self.store is not None and name != self.store.learner:
+            self._open_learner(self.store, name)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _open_learner(self, current: Store, name: str) -> None:
+        from coursemate.progress.learners import remember_learner
+        from coursemate.progress.store import Store, StoreError
+
+        try:
+            if current.dirty and not current.read_only:
+                current.save()
+            store = Store.open(self.data_dir, name)
+            remember_learner(self.data_dir, name)
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self.notify, str(exc), title="Learner", severity="error")
+            return
+        self.post_message(self.LearnerOpened(store))
+
+    def on_coursemate_app_learner_opened(self, event: LearnerOpened) -> None:
+        from coursemate.ui.screens.study import StudyScreen
+
+        if self.course is None:
+            return
+        self.store = event.store
+        self._tell_store_messages(event.store)
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, StudyScreen):
+            self.pop_screen()
+        study = StudyScreen(self.course, event.store)
+        if isinstance(self.screen, StudyScreen):
+            self.switch_screen(study)
+        else:
+            self.push_screen(study)
+        self.notify(Text(f"Learner: {event.store.learner}").plain, timeout=3, markup=False)
+
+    def export(self, kind: str) -> None:
+        """Export progress ("markdown", "json") or the catch-up report ("catchup") to a file."""
+        if self.course is None or self.store is None:
+            return
+        problem = self.save_now()
+        if problem is not None:
+            self.notify(problem, title="Not exported", severity="error", markup=False)
+            return
+        self._export(kind, self.course, self.store)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, kind: str, course: Course, store: Store) -> None:
+        from coursemate import export
+        from coursemate.course.keys import slug
+        from coursemate.progress.atomic import write_atomic
+
+        if kind == "catchup":
+            text = export.catchup_markdown(course, store)
+        elif kind == "json":
+            text = json.dumps(export.progress_json(course, store), indent=2, ensure_ascii=False)
+        else:
+            text = export.progress_markdown(course, store)
+        suffix = "json" if kind == "json" else "md"
+        name = f"{course.identity}-{slug(store.learner) or 'learner'}-{kind}.{suffix}"
+        target = self.data_dir / "exports" / name
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(target, (text.rstrip("\n") + "\n").encode("utf-8"))
+        except OSError as exc:
+            self.call_from_thread(
+                self.notify, str(exc), title="Not exported", severity="error", markup=False
+            )
+            return
+        self.call_from_thread(self.notify, str(target), title="Exported", timeout=8, markup=False)

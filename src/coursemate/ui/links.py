@@ -1,0 +1,91 @@
+"""Which links coursemate opens or copies, and how site-relative ones are resolved.
+
+Rules: only ``http``/``https`` URLs are opened or copied. A site-relative link such as
+``/resources/guides/x`` resolves against the course's site URL (``--site-url`` or the
+``site_url`` setting); without one the learner is told so. Anything else (``file:``,
+``javascript:``, ``mailto:``) is refused with a message. No Textual here: these rules are
+tested on their own.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
+
+from coursemate.course.text import one_line
+
+WEB_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    """Either a URL that may be opened, or the reason there is none."""
+
+    url: str | None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.url is not None
+
+
+def _is_web_url(text: str) -> bool:
+    parts = urlsplit(text)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.netloc)
+
+
+def _safe(url: str) -> str:
+    # Spaces and non-ASCII are percent-encoded; reserved characters are kept as written.
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def resolve_link(link: str | None, site_url: str | None) -> LinkTarget:
+    """The URL to open for a link as written in the course file."""
+    text = one_line(link or "")
+    if not text or text.startswith("#"):
+        return LinkTarget(None, "this item has no link")
+    if text.startswith("//"):
+        text = "https:" + text
+    parts = urlsplit(text)
+    if parts.scheme:
+        if parts.scheme.lower() in WEB_SCHEMES and parts.netloc:
+            return LinkTarget(_safe(text))
+        return LinkTarget(None, f"only web links (http/https) are opened; refused {text!r}")
+    # No scheme: relative to the course's website.
+    base = one_line(site_url or "")
+    if not base:
+        return LinkTarget(
+            None,
+            "this link is relative to the course's website; set the site's address with "
+            '--site-url or "site_url" in settings.json',
+        )
+    if not _is_web_url(base):
+        return LinkTarget(None, f"the site URL {base!r} is not an http(s) address")
+    if not base.endswith("/"):
+        base += "/"
+    resolved = urljoin(base, text)
+    if not _is_web_url(resolved):
+        return LinkTarget(None, f"{text!r} does not resolve to a web address")
+    return LinkTarget(_safe(resolved))
+
+
+def open_in_browser(url: str) -> str | None:
+    """Open ``url`` in a graphical browser; the reason it was not opened, or None.
+
+    Console browsers (lynx, w3m, www-browser...) would fight the app for the terminal, so they
+    are never launched from here. Blocking: call from a worker thread.
+    """
+    if not _is_web_url(url):
+        return f"refused to open {url!r}: not an http(s) link"
+    try:
+        browser = webbrowser.get()
+    except webbrowser.Error:
+        return "no web browser found; press c to copy the link instead"
+    if type(browser) is webbrowser.GenericBrowser:
+        return "only a console browser is available; press c to copy the link instead"
+    try:
+        opened = browser.open(url, new=2)
+    except OSError as exc:
+        return f"the browser could not be started: {exc.strerror or exc}"
+    return None if opened else "the browser did not accept the link; press c to copy it"

@@ -1,0 +1,190 @@
+"""The agenda: the course's sessions with planned module times, breaks, overruns and warnings.
+
+Built from ``coursemate.agenda`` (the same maths as ``coursemate agenda``). Course text is put
+into Rich ``Text`` cells, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from coursemate.agenda import (
+    Agenda,
+    EventPlan,
+    PlannedModule,
+    SessionPlan,
+    UnknownZoneError,
+    build_agenda,
+    duration,
+    local_when,
+    session_when,
+    span,
+)
+from coursemate.course.model import Course, Module
+from coursemate.course.text import one_line
+
+
+def _when(planned: PlannedModule) -> str:
+    return span(planned.start, planned.end) if planned.start else "--:--"
+
+
+class AgendaScreen(Screen[None]):
+    """Read-only: scroll with the arrows, ``p`` presents from the first module."""
+
+    CSS_PATH = "trainer.tcss"
+    AUTO_FOCUS = "#agenda-scroll"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("p", "present", "Present"),
+    ]
+
+    def __init__(self, course: Course, tz: str | None = None) -> None:
+        super().__init__()
+        self.course = course
+        self.zone_problem: str | None = None
+        try:
+            self.agenda: Agenda = build_agenda(course, tz)
+        except UnknownZoneError as exc:
+            # The app passes what the user typed; fall back to the system's zone and say so.
+            self.zone_problem = f"{exc}; showing your computer's timezone instead"
+            self.agenda = build_agenda(course, None)
+        spans = [_when(p) for s in self.agenda.sessions for p in s.modules]
+        self._time_width = max((len(t) for t in spans), default=5)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._heading(), id="agenda-heading")
+        with VerticalScroll(id="agenda-scroll"):
+            warnings = self._warnings()
+            if warnings is not None:
+                yield Static(warnings, id="agenda-warnings")
+            if not self.agenda.scheduled:
+                yield Static(self._no_sessions(), classes="agenda-section")
+            for number, event in enumerate(self.agenda.events, start=1):
+                yield Static(self._event_heading(number, event), classes="agenda-event")
+                if not event.sessions:
+                    yield Static(Text("No sessions."), classes="agenda-session")
+                for session in event.sessions:
+                    yield Static(self._session(session), classes="agenda-session")
+            if self.agenda.scheduled and self.agenda.unscheduled:
+                yield Static(self._unscheduled(), classes="agenda-section")
+            if self.agenda.catch_up is not None:
+                yield Static(self._catch_up(self.agenda.catch_up), classes="agenda-section")
+        yield Footer()
+
+    # --- renderables --------------------------------------------------------------------
+
+    def _heading(self) -> Text:
+        text = Text()
+        text.append(one_line(self.agenda.title), style="bold")
+        text.append("  agenda", style="dim")
+        text.append(f"\nYour timezone: {self.agenda.viewer.name}", style="dim")
+        return text
+
+    def _warnings(self) -> Text | None:
+        lines = list(self.agenda.warnings())
+        if self.zone_problem:
+            lines.insert(0, self.zone_problem)
+        if not lines:
+            return None
+        text = Text()
+        text.append(f"⚠ {len(lines)} warning{'s' if len(lines) > 1 else ''}\n", style="bold")
+        text.append("\n".join(f"• {line}" for line in lines))
+        return text
+
+    def _no_sessions(self) -> Group:
+        table = self._module_table()
+        for module in self.agenda.syllabus:
+            table.add_row(Text(""), *self._module_cells(module))
+        return Group(
+            Text("No sessions scheduled. The modules in syllabus order:", style="bold"),
+            table,
+        )
+
+    @staticmethod
+    def _event_heading(number: int, event: EventPlan) -> Text:
+        parts = [f"Event {number}"]
+        if event.start_date is not None:
+            day = event.start_date
+            parts.append(f"starts {day:%a} {day.day} {day:%b %Y}")
+        parts.append(one_line(event.location) or "no location given")
+        return Text(" · ".join(parts))
+
+    def _session(self, session: SessionPlan) -> RenderableType:
+        title = Text(f"{session.label}  ", style="bold")
+        title.append(session_when(session))
+        local = local_when(session, self.agenda.viewer)
+        if local:
+            title.append(f"\n{' ' * (len(session.label) + 2)}{local}", style="dim")
+        table = self._module_table()
+        for planned in session.modules:
+            when = _when(planned)
+            cells = self._module_cells(planned.module)
+            if planned.overrun:
+                cells[-1].append("  overrun", style="bold red")
+            table.add_row(Text(when), *cells)
+        for unknown in session.unknown_ids:
+            table.add_row(Text(""), Text(f"? unknown module '{one_line(unknown)}'"), Text(""))
+        if not session.modules and not session.unknown_ids:
+            table.add_row(Text(""), Text("No modules named.", style="dim"), Text(""))
+        summary = Text(f"{session.planned_minutes} min planned", style="dim")
+        if session.length_minutes is not None:
+            summary = Text(
+                f"{session.planned_minutes} of {session.length_minutes} min planned", style="dim"
+            )
+        if session.unallocated_minutes:
+            summary.append(
+                f" · unallocated (breaks): {duration(session.unallocated_minutes)}", style="dim"
+            )
+        if session.overrun_minutes:
+            summary.append(
+                f" · overrun: {duration(session.overrun_minutes)} more than the session",
+                style="bold red",
+            )
+        return Group(title, table, summary)
+
+    def _module_table(self) -> Table:
+        # Every table spans the width with the same fixed columns, so sessions line up.
+        table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=True)
+        table.add_column(Text("Time"), no_wrap=True, width=max(self._time_width, 11))
+        table.add_column(Text("Module"), ratio=1)
+        table.add_column(Text("Duration"), justify="right", no_wrap=True, width=10)
+        return table
+
+    @staticmethod
+    def _module_cells(module: Module) -> list[Text]:
+        return [Text(f"{module.number}. {one_line(module.title)}"), Text(duration(module.minutes))]
+
+    def _unscheduled(self) -> Group:
+        table = self._module_table()
+        for module in self.agenda.unscheduled:
+            table.add_row(Text(""), *self._module_cells(module))
+        return Group(Text("Not in any session", style="bold"), table)
+
+    @staticmethod
+    def _catch_up(day: date) -> Text:
+        text = Text()
+        text.append("Catch-up  ", style="bold")
+        text.append(f"{day:%a} {day.day} {day:%b %Y}")
+        text.append("  (two weeks after the last session)", style="dim")
+        return text
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_present(self) -> None:
+        from coursemate.ui.screens.presenter import PresenterScreen
+
+        self.app.push_screen(PresenterScreen(self.course))

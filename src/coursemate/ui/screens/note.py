@@ -1,0 +1,55 @@
+"""The note editor: a modal text area for a plain note on any item; returns the text or None."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, TextArea
+
+
+class NoteScreen(ModalScreen[str | None]):
+    """Edit the learner's note on one item. ``ctrl+s`` saves, ``escape`` cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.item_title = title
+        self.initial = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="note-dialog", classes="dialog"):
+            heading = Text("Note on ", style="bold")
+            heading.append(self.item_title or "this item", style="")
+            yield Label(heading, id="note-title", markup=False)
+            yield TextArea(self.initial, id="note-text", soft_wrap=True, show_line_numbers=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Label("ctrl+s saves · escape cancels", classes="dialog-hint")
+                yield Button("Cancel", id="note-cancel")
+                yield Button("Save", id="note-save", variant="primary")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "note-save":
+            self.action_save()
+        else:
+            self.action_cancel()

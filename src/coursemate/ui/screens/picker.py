@@ -1,0 +1,60 @@
+"""The course picker, shown when ``coursemate`` is given a folder of courses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from coursemate.course.discover import find_courses
+
+
+def is_course_folder(path: Path) -> bool:
+    """A folder that holds courses rather than being one (it has no index.md of its own)."""
+    return path.is_dir() and not (path / "index.md").is_file()
+
+
+def course_label(path: Path) -> Text:
+    label = Text(path.name, style="bold" if path.is_dir() else "")
+    label.append("/" if path.is_dir() else "", style="dim")
+    return label
+
+
+class PickerScreen(Screen[Path]):
+    """Pick one course; returns its path."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "app.quit", "Quit")]
+
+    def __init__(self, folder: Path, courses: list[Path] | None = None) -> None:
+        super().__init__()
+        self.folder = folder
+        self.courses = find_courses(folder) if courses is None else courses
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="picker-box") as box:
+            box.border_title = Text(f"Courses in {self.folder}")
+            if self.courses:
+                yield OptionList(
+                    *(Option(course_label(p), id=str(i)) for i, p in enumerate(self.courses)),
+                    id="picker-list",
+                )
+            else:
+                yield Static(
+                    Text(
+                        "No courses here: a course is a folder with index.md, "
+                        "or a .md file with front matter."
+                    )
+                )
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#picker-list")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.courses[int(event.option.id or 0)])

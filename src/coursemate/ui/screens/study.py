@@ -1,0 +1,388 @@
+"""The study screen: the syllabus tree, the reading pane, and the keys a learner lives by.
+
+Every change goes through the learner store; after each one the progress maths runs again
+from the store and the tree, header and pane are relabelled from it. Saving is the app's job
+(it notices the store is dirty), so this screen never touches the disk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.progress.document import next_status
+from coursemate.progress.maths import CourseProgress, course_progress
+from coursemate.progress.store import OwnExperiment, StoreError
+from coursemate.ui.commands import CourseCommands
+from coursemate.ui.widgets.detail_pane import DetailContext, DetailPane
+from coursemate.ui.widgets.progress_header import ProgressHeader
+from coursemate.ui.widgets.syllabus_tree import PrereadingGroup, SyllabusTree, TreeItem
+
+if TYPE_CHECKING:
+    from coursemate.progress.store import Store
+    from coursemate.ui.app import CoursemateApp
+
+
+def search_text(item: TreeItem, note: str) -> str:
+    """What the filter looks in: titles, content and the learner's note, case-folded."""
+    parts: list[str] = [note]
+    if isinstance(item, Module):
+        parts += [item.title, item.content]
+    elif isinstance(item, Resource):
+        parts += [item.title, item.description, item.type]
+    elif isinstance(item, Assignment):
+        parts += [item.title, item.content]
+    elif isinstance(item, Experiment | OwnExperiment):
+        parts.append(item.text)
+    return "\n".join(parts).casefold()
+
+
+def item_key(item: TreeItem | None) -> str | None:
+    if item is None or isinstance(item, Course):
+        return None
+    return item.key
+
+
+class StudyScreen(Screen[None]):
+    """The app learners live in."""
+
+    COMMANDS: ClassVar = {CourseCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "next_unfinished", "Next"),
+        Binding("o", "open_link", "Open"),
+        Binding("c", "copy_link", "Copy", show=False),
+        Binding("e", "reflect", "Reflect"),
+        Binding("e", "edit_note", "Note"),
+        Binding("s", "cycle_status", "Status"),
+        Binding("a", "add_experiment", "Add"),
+        Binding("slash", "start_filter", "Filter"),
+        Binding("escape", "clear_filter", "Clear filter"),
+        Binding("r", "reading_list", "Reading"),
+        Binding("l", "switch_learner", "Learner", show=False),
+        Binding("w", "warnings", "Warnings", show=False),
+        Binding("g", "agenda", "Agenda", show=False),
+        Binding("p", "presenter", "Presenter", show=False),
+        Binding("C", "catchup", "Catch-up", show=False),
+    ]
+
+    filter_text: var[str] = var("")
+    selected: var[TreeItem | None] = var(None, always_update=True)
+
+    def __init__(self, course: Course, store: Store) -> None:
+        super().__init__()
+        self.course = course
+        self.store = store
+        self.progress: CourseProgress = course_progress(course, store.done_keys(course.identity))
+
+    @property
+    def course_id(self) -> str:
+        return self.course.identity
+
+    @property
+    def cmapp(self) -> CoursemateApp:
+        return self.app  # type: ignore[return-value]
+
+    # --- layout ---------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ProgressHeader(self.course, self.store.learner, self.progress.overall)
+        with Horizontal(id="study-body"):
+            with Vertical(id="study-left"):
+                yield Input(placeholder="Filter titles, content, notes…", id="filter")
+                yield Static("", id="filter-status", markup=False)
+                yield SyllabusTree(self.course, self.store, self.progress, id="syllabus")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    @property
+    def tree(self) -> SyllabusTree:
+        return self.query_one(SyllabusTree)
+
+    def on_mount(self) -> None:
+        self.tree.focus()
+        # After the first refresh the tree has built its top level (in its own on_mount).
+        self.call_after_refresh(self._restore_position)
+
+    def _restore_position(self) -> None:
+        """Put the cursor where the learner left off (or on the course)."""
+        tree = self.tree
+        last = self.store.last_position(self.course_id)
+        if not (last and tree.reveal(last)):
+            tree.move_cursor(tree.root)
+        self.selected = tree.cursor_item
+
+    # --- reacting to the cursor and to changes --------------------------------------------
+
+    def _detail_context(self) -> DetailContext:
+        return DetailContext(self.course, self.store, self.progress)
+
+    def watch_selected(self, item: TreeItem | None) -> None:
+        self.query_one(DetailPane).show(self._detail_context(), item)
+        self.refresh_bindings()
+
+    @on(SyllabusTree.NodeHighlighted)
+    def _highlighted(self, event: SyllabusTree.NodeHighlighted[TreeItem]) -> None:
+        item = event.node.data
+        self.selected = item
+        key = item_key(item)
+        if key is not None and key != self.store.last_position(self.course_id):
+            self._write(lambda: self.store.set_last_position(self.course_id, key), quiet=True)
+
+    def _write(self, change: object, *, quiet: bool = False) -> bool:
+        """Run a store setter; a read-only or failing store is reported, never raised."""
+        try:
+            change()  # type: ignore[operator]
+        except StoreError as exc:
+            if not quiet:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return False
+        return True
+
+    def changed(self, *keys: str) -> None:
+        """Recompute progress from the store and relabel what shows it."""
+        self.progress = course_progress(self.course, self.store.done_keys(self.course_id))
+        self.tree.update_progress(self.progress, keys)
+        self.query_one(ProgressHeader).set_progress(self.progress.overall)
+        self.selected = self.tree.cursor_item
+
+    def refresh_all(self) -> None:
+        """After another screen (reading list, catch-up...) changed the store."""
+        all_keys = [k for k in self.tree.known_keys()]
+        self.changed(*all_keys)
+
+    @on(SyllabusTree.Toggled)
+    def _toggled(self, event: SyllabusTree.Toggled) -> None:
+        self.changed(event.item.key)
+
+    # --- which keys work now --------------------------------------------------------------
+
+    def _link(self) -> str | None:
+        item = self.selected
+        return item.link if isinstance(item, Resource) else None
+
+    def _chosen_experiment(self) -> Experiment | OwnExperiment | None:
+        item = self.selected
+        if isinstance(item, Experiment | OwnExperiment) and self.store.is_chosen(
+            self.course_id, item.key
+        ):
+            return item
+        return None
+
+    def _assignment(self) -> Assignment | None:
+        item = self.selected
+        if isinstance(item, Assignment):
+            return item
+        if isinstance(item, Experiment | OwnExperiment):
+            module = self.course.find(item.key.split("/", 1)[0])
+            return module.assignment if isinstance(module, Module) else None
+        return None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        item = self.selected
+        if action in ("open_link", "copy_link"):
+            return self._link() is not None
+        if action == "edit_note":
+            return (
+                item_key(item) is not None
+                and not isinstance(item, PrereadingGroup)
+                and (self._chosen_experiment() is None)
+            )
+        if action in ("reflect", "cycle_status"):
+            return self._chosen_experiment() is not None
+        if action == "add_experiment":
+            return self._assignment() is not None
+        if action == "clear_filter":
+            return bool(self.filter_text) or self.query_one("#filter", Input).display
+        if action == "warnings":
+            return bool(self.course.warnings)
+        if action == "next_unfinished":
+            return self.progress.next_unfinished() is not None
+        return True
+
+    # --- actions --------------------------------------------------------------------------
+
+    def go_to(self, key: str) -> bool:
+        if self.filter_text and not self.tree.node_for(key):
+            self.action_clear_filter()
+        if self.tree.reveal(key):
+            self.tree.focus()
+            return True
+        return False
+
+    def action_next_unfinished(self) -> None:
+        # From the store, not ``self.progress``: a toggle just before may not be counted yet.
+        done = self.store.done_keys(self.course_id)
+        key = course_progress(self.course, done).next_unfinished()
+        if key is None:
+            self.notify(
+                "Every resource and pre-reading item is done.", title="All done", markup=False
+            )
+            return
+        if self.filter_text:
+            self.action_clear_filter()
+        self.go_to(key)
+
+    def action_open_link(self) -> None:
+        self.cmapp.open_course_link(self._link())
+
+    def action_copy_link(self) -> None:
+        self.cmapp.copy_course_link(self._link())
+
+    def action_edit_note(self) -> None:
+        from coursemate.ui.screens.note import NoteScreen
+
+        item = self.selected
+        key = item_key(item)
+        if key is None or item is None:
+            return
+        title = getattr(item, "title", None) or getattr(item, "text", "")
+
+        def saved(text: str | None) -> None:
+            if text is not None and self._write(
+                lambda: self.store.set_note(self.course_id, key, text)
+            ):
+                self.changed(key)
+
+        self.app.push_screen(NoteScreen(title, self.store.note(self.course_id, key)), saved)
+
+    def action_reflect(self) -> None:
+        exp = self._chosen_experiment()
+        if exp is None:
+            return
+        from coursemate.ui.screens.reflection import ReflectionScreen
+
+        screen = ReflectionScreen(self.store, self.course_id, exp.key, exp.text)
+        self.app.push_screen(screen, lambda _result: self.changed(exp.key))
+
+    def action_cycle_status(self) -> None:
+        exp = self._chosen_experiment()
+        if exp is None:
+            return
+        state = self.store.experiment(self.course_id, exp.key)
+        status = next_status(state.status if state is not None else "")
+        if self._write(lambda: self.store.set_status(self.course_id, exp.key, status)):
+            self.changed(exp.key)
+            self.notify(f"Status: {status}", timeout=2, markup=False)
+
+    def action_add_experiment(self) -> None:
+        assignment = self._assignment()
+        if assignment is None:
+            return
+        from coursemate.ui.screens.reflection import AddExperimentScreen
+
+        def added(text: str | None) -> None:
+            if not text or not text.strip():
+                return
+            try:
+                key = self.store.add_own_experiment(self.course_id, assignment.key, text.strip())
+            except StoreError as exc:
+                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+                return
+            mine = next(
+                (o for o in self.store.own_experiments(self.course_id) if o.key == key), None
+            )
+            if mine is not None:
+                self.tree.add_own_experiment(mine)
+            self.changed(assignment.key, key)
+            self.go_to(key)
+
+        self.app.push_screen(AddExperimentScreen(assignment.title), added)
+
+    def action_start_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+        self.refresh_bindings()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        key = item_key(self.selected)
+        with box.prevent(Input.Changed):
+            box.value = ""
+        box.display = False
+        self.filter_text = ""
+        self.tree.focus()
+        if key:
+            self.tree.reveal(key)
+        self.refresh_bindings()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.tree.focus()
+
+    def watch_filter_text(self, text: str) -> None:
+        status = self.query_one("#filter-status", Static)
+        tree = self.tree
+        if not text:
+            status.display = False
+            tree.rebuild(None)
+            return
+        matches = self.matching_keys(text)
+        tree.rebuild(matches)
+        status.display = True
+        status.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''} · escape clears")
+        first = next((k for k, _ in self._searchable() if k in matches), None)
+        if first is not None:
+            tree.reveal(first)
+        self.refresh_bindings()
+
+    def _searchable(self) -> list[tuple[str, TreeItem]]:
+        from coursemate.ui.widgets.syllabus_tree import walk_items
+
+        items = list(walk_items(self.course))
+        items += [(o.key, o) for o in self.store.own_experiments(self.course_id)]
+        return items
+
+    def matching_keys(self, text: str) -> frozenset[str]:
+        terms = text.casefold().split()
+        found = set()
+        for key, item in self._searchable():
+            haystack = search_text(item, self.store.note(self.course_id, key))
+            if all(term in haystack for term in terms):
+                found.add(key)
+        return frozenset(found)
+
+    def action_reading_list(self) -> None:
+        from coursemate.ui.screens.reading_list import ReadingListScreen
+
+        self.app.push_screen(
+            ReadingListScreen(self.course, self.store), lambda _r: self.refresh_all()
+        )
+
+    def action_switch_learner(self) -> None:
+        self.cmapp.action_switch_learner()
+
+    def action_warnings(self) -> None:
+        from coursemate.ui.screens.error import ProblemsScreen
+
+        self.app.push_screen(ProblemsScreen(self.course.warnings, self.course.source))
+
+    def action_agenda(self) -> None:
+        from coursemate.ui.screens.agenda import AgendaScreen
+
+        self.app.push_screen(AgendaScreen(self.course))
+
+    def action_presenter(self) -> None:
+        from coursemate.ui.screens.presenter import PresenterScreen
+
+        self.app.push_screen(PresenterScreen(self.course, start_key=item_key(self.selected)))
+
+    def action_catchup(self) -> None:
+        from coursemate.ui.screens.catchup import CatchupScreen
+
+        self.app.push_screen(CatchupScreen(self.course, self.store), lambda _r: self.refresh_all())
+
+    def on_detail_pane_link_requested(self, event: DetailPane.LinkRequested) -> None:
+        self.cmapp.open_course_link(event.href)

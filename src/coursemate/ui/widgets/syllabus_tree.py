@@ -1,0 +1,464 @@
+"""The syllabus tree: course → pre-reading → modules → resources and assignment → experiments.
+
+Domain objects live in ``node.data`` (the posting style); labels are built here from the course
+and the learner store, always as ``rich.text.Text`` so course text is never read as markup.
+A module's children are built only when it is first expanded, so a course with hundreds of
+modules opens as fast as one with three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeAlias
+
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.progress.store import OwnExperiment, StoreError
+
+if TYPE_CHECKING:
+    from coursemate.progress.maths import CourseProgress, ModuleProgress
+    from coursemate.progress.store import Store
+
+
+@dataclass(frozen=True)
+class PrereadingGroup:
+    """The "Before the course" node: the course's pre-reading items."""
+
+    resources: tuple[Resource, ...]
+    key: str = "pre"
+    title: str = "Before the course"
+
+
+TreeItem: TypeAlias = (
+    Course | PrereadingGroup | Module | Resource | Assignment | Experiment | OwnExperiment
+)
+Node: TypeAlias = TreeNode[TreeItem]
+
+# (glyph, ASCII fallback) per kind of resource; the file's ``type`` is free text.
+_ICONS: dict[str, tuple[str, str]] = {
+    "watch": ("▣", ">"),
+    "read": ("¶", "~"),
+    "guide": ("≡", "="),
+    "do": ("✦", "*"),
+    "other": ("•", "-"),
+}
+_TYPE_KIND: dict[str, str] = {
+    **dict.fromkeys(("video", "presentation", "waveform-lines", "podcast", "audio"), "watch"),
+    **dict.fromkeys(("blog", "article", "newspaper", "page", "forum", "post"), "read"),
+    **dict.fromkeys(
+        ("guide", "handshake-angle", "whitepaper", "file-pdf", "pdf", "book", "learning"),
+        "guide",
+    ),
+    **dict.fromkeys(("flask-vial", "excersize", "exercise", "quiz", "assessment"), "do"),
+}
+TICK, BOX, BOX_CHECKED = "✓", "☐", "☑"
+
+
+def resource_icon(resource_type: str, *, ascii_only: bool = False) -> str:
+    """A one-cell icon for a resource type; ASCII when the terminal cannot show Unicode."""
+    kind = _TYPE_KIND.get(resource_type.strip().lower(), "other")
+    glyph, fallback = _ICONS[kind]
+    return fallback if ascii_only else glyph
+
+
+def minutes_text(minutes: int | None) -> str:
+    return "? min" if minutes is None else f"{minutes} min"
+
+
+class Label(NamedTuple):
+    """A node label in two parts: the name, which may be shortened with an ellipsis when the
+    tree is narrow, and the tail (minutes, counts, ticks), which always stays visible."""
+
+    name: Text
+    tail: Text
+
+    def joined(self) -> Text:
+        return Text.assemble(self.name, self.tail)
+
+
+def module_label(module: Module, progress: ModuleProgress | None) -> Label:
+    name = Text()
+    name.append(f"{module.number} ", style="bold")
+    name.append(module.title or f"Module {module.number}")
+    details = [minutes_text(module.minutes)] if module.minutes is not None else []
+    if progress is not None and progress.items_total:
+        details.append(f"{progress.items_done}/{progress.items_total}")
+    tail = Text(" · " + " · ".join(details) if details else "", style="dim")
+    if progress is not None and progress.items_total and progress.percent == 100:
+        tail.append(f" {TICK}", style="bold green")
+    return Label(name, tail)
+
+
+def group_label(group: PrereadingGroup, progress: ModuleProgress | None) -> Label:
+    tail = Text(style="dim")
+    if progress is not None and progress.items_total:
+        tail.append(
+            f" · {progress.minutes_total} min · {progress.items_done}/{progress.items_total}"
+        )
+        if progress.percent == 100:
+            tail.append(f" {TICK}", style="bold green")
+    return Label(Text(group.title, style="italic"), tail)
+
+
+def resource_label(resource: Resource, done: bool, *, ascii_only: bool = False) -> Label:
+    name = Text()
+    name.append(resource_icon(resource.type, ascii_only=ascii_only) + " ", style="cyan")
+    name.append(resource.title or "(untitled)", style="dim" if done else "")
+    tail = Text(f" · {minutes_text(resource.minutes)}", style="dim")
+    if done:
+        tail.append(" " + ("x" if ascii_only else TICK), style="bold green")
+    return Label(name, tail)
+
+
+def assignment_label(assignment: Assignment, chosen: int) -> Label:
+    name = Text()
+    name.append("Assignment: ", style="bold")
+    name.append(assignment.title)
+    return Label(name, Text(f" · {chosen} chosen" if chosen else "", style="dim"))
+
+
+def experiment_label(text: str, chosen: bool, status: str | None, *, own: bool = False) -> Label:
+    name = Text()
+    name.append(f"{BOX_CHECKED if chosen else BOX} ", style="bold green" if chosen else "")
+    if own:
+        name.append("(mine) ", style="italic magenta")
+    name.append(text)
+    return Label(name, Text(f" · {status}" if chosen and status else "", style="dim"))
+
+
+class SyllabusTree(Tree[TreeItem]):
+    """The course as a tree of domain objects, labelled with the learner's progress."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # The same keys act on whatever the cursor is on; ``check_action`` picks the binding,
+        # so the footer names what space will do right now.
+        Binding("space", "toggle_done", "Done", show=True),
+        Binding("space", "toggle_chosen", "Choose", show=True),
+        Binding("space", "toggle_expand", "Expand", show=False),
+        Binding("enter", "toggle_done", "Done", show=False),
+        Binding("enter", "toggle_chosen", "Choose", show=False),
+        Binding("enter", "toggle_expand", "Expand", show=False),
+        Binding("right", "expand_or_down", "Expand", show=False),
+        Binding("left", "collapse_or_parent", "Collapse", show=False),
+    ]
+
+    class Toggled(Message):
+        """A resource was marked done/not done, or an experiment chosen/unchosen.
+
+        The tree writes the store itself, before posting this, so a key pressed right after
+        (``n``, ``s``) already sees the change; the screen then relabels and recounts.
+        """
+
+        def __init__(self, item: Resource | Experiment | OwnExperiment) -> None:
+            self.item = item
+            super().__init__()
+
+    def __init__(
+        self,
+        course: Course,
+        store: Store,
+        progress: CourseProgress,
+        *,
+        ascii_only: bool = False,
+        id: str | None = None,
+    ) -> None:
+        # Set before Tree.__init__, which already renders the root's label.
+        self._tails: dict[int, int] = {}  # node id -> characters of its label's tail
+        super().__init__(Text(course.title or "Course", style="bold"), data=course, id=id)
+        self.course = course
+        self.store = store
+        self.progress = progress
+        self.ascii_only = ascii_only
+        self.auto_expand = False
+        self.show_root = True
+        self.guide_depth = 3
+        self._key_nodes: dict[str, Node] = {}
+        self._populated: set[str] = set()
+        # When filtering, only these keys are shown (None: everything, lazily).
+        self._only: frozenset[str] | None = None
+
+    # --- building -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.rebuild()
+
+    @property
+    def course_id(self) -> str:
+        return self.course.identity
+
+    def _add(self, parent: Node, item: TreeItem, *, expandable: bool) -> Node:
+        label = self.label_for(item)
+        if expandable:
+            node = parent.add(label.joined(), data=item)
+        else:
+            node = parent.add_leaf(label.joined(), data=item)
+        self._tails[node.id] = len(label.tail)
+        if not isinstance(item, Course):
+            self._key_nodes[item.key] = node
+        return node
+
+    def _relabel(self, node: Node) -> None:
+        if node.data is None:
+            return
+        label = self.label_for(node.data)
+        self._tails[node.id] = len(label.tail)
+        node.set_label(label.joined())
+
+    def rebuild(self, only: frozenset[str] | None = None) -> None:
+        """Build the top levels again; with ``only``, show just those keys (and their parents)."""
+        self._only = only
+        self.clear()
+        self._key_nodes.clear()
+        self._tails.clear()
+        self._populated.clear()
+        root = self.root
+        root.expand()
+        course = self.course
+        if course.prereading and self._shown_any(r.key for r in course.prereading):
+            node = self._add(root, PrereadingGroup(course.prereading), expandable=True)
+            if only is not None:
+                self._expand(node)
+        for module in course.modules:
+            if only is not None and not self._module_shown(module):
+                continue
+            node = self._add(root, module, expandable=bool(module.resources or module.assignment))
+            if only is not None:
+                self._expand(node)
+        # Touching last_line makes the tree lay its lines out now, so cursor moves are exact.
+        _ = self.last_line
+
+    def _shown(self, key: str) -> bool:
+        return self._only is None or key in self._only
+
+    def _shown_any(self, keys: Iterable[str]) -> bool:
+        return self._only is None or any(k in self._only for k in keys)
+
+    def _module_shown(self, module: Module) -> bool:
+        if self._shown(module.key):
+            return True
+        keys = [r.key for r in module.resources]
+        if module.assignment is not None:
+            keys.append(module.assignment.key)
+            keys.extend(e.key for e in module.assignment.experiments)
+            keys.extend(o.key for o in self._own(module.assignment.key))
+        return self._shown_any(keys)
+
+    def _own(self, assignment_key: str) -> list[OwnExperiment]:
+        return self.store.own_experiments(self.course_id, assignment_key)
+
+    def _populate(self, node: Node) -> None:
+        """Add a module's (or the pre-reading group's) children, once."""
+        item = node.data
+        if not isinstance(item, Module | PrereadingGroup) or item.key in self._populated:
+            return
+        self._populated.add(item.key)
+        # A module shown because its own title matched shows all of its children.
+        whole = self._only is None or item.key in self._only
+        for res in item.resources:
+            if whole or self._shown(res.key):
+                self._add(node, res, expandable=False)
+        if isinstance(item, Module) and item.assignment is not None:
+            self._add_assignment(node, item.assignment, whole)
+
+    def _add_assignment(self, parent: Node, assignment: Assignment, whole: bool) -> None:
+        own = self._own(assignment.key)
+        keys = [assignment.key, *(e.key for e in assignment.experiments), *(o.key for o in own)]
+        if not whole and not self._shown_any(keys):
+            return
+        whole = whole or self._shown(assignment.key)
+        node = self._add(parent, assignment, expandable=True)
+        node.allow_expand = bool(assignment.experiments or own)
+        for exp in (*assignment.experiments, *own):
+            if whole or self._shown(exp.key):
+                self._add(node, exp, expandable=False)
+        if self._only is not None:
+            node.expand()
+
+    # --- labels ---------------------------------------------------------------------------
+
+    def label_for(self, item: TreeItem) -> Label:
+        cid = self.course_id
+        if isinstance(item, Course):
+            return Label(Text(item.title or "Course", style="bold"), Text())
+        if isinstance(item, PrereadingGroup):
+            return group_label(item, self.progress.prereading)
+        if isinstance(item, Module):
+            return module_label(item, self.progress.modules.get(item.key))
+        if isinstance(item, Resource):
+            done = self.store.is_done(cid, item.key)
+            return resource_label(item, done, ascii_only=self.ascii_only)
+        if isinstance(item, Assignment):
+            prefix = item.key + "/"
+            chosen = sum(1 for k in self.store.chosen_keys(cid) if k.startswith(prefix))
+            return assignment_label(item, chosen)
+        chosen = self.store.is_chosen(cid, item.key)
+        state = self.store.experiment(cid, item.key) if chosen else None
+        return experiment_label(
+            item.text,
+            chosen,
+            state.status if state is not None else None,
+            own=isinstance(item, OwnExperiment),
+        )
+
+    def render_label(self, node: Node, base_style: Style, style: Style) -> Text:
+        """Shorten the name with an ellipsis so the tail (minutes, counts, ✓) stays visible."""
+        text = super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - depth * self.guide_depth
+        tail = self._tails.get(node.id, 0)
+        if text.cell_len <= room or room < tail + 6:
+            return text
+        head, end = text[: len(text) - tail], text[len(text) - tail :]
+        head.truncate(room - end.cell_len, overflow="ellipsis")
+        return Text.assemble(head, end)
+
+    def update_progress(self, progress: CourseProgress, changed: Iterable[str] = ()) -> None:
+        """Relabel the changed items and every module and group (their counts may move)."""
+        self.progress = progress
+        for key in changed:
+            node = self._key_nodes.get(key)
+            if node is None:
+                continue
+            self._relabel(node)
+            if node.parent is not None and isinstance(node.parent.data, Assignment):
+                self._relabel(node.parent)
+        for node in self.root.children:
+            self._relabel(node)
+
+    def add_own_experiment(self, mine: OwnExperiment) -> None:
+        node = self._key_nodes.get(mine.assignment_key)
+        if node is None:
+            return  # not built yet: it appears when its module is expanded
+        self._add(node, mine, expandable=False)
+        node.allow_expand = True
+        self._relabel(node)
+
+    # --- finding and moving ---------------------------------------------------------------
+
+    def node_for(self, key: str) -> Node | None:
+        """The node for ``key``, building and expanding its module as needed."""
+        if key in self._key_nodes:
+            node = self._key_nodes[key]
+        else:
+            module_key = key.split("/", 1)[0]
+            parent = self._key_nodes.get(module_key)
+            if parent is None:
+                return None
+            self._populate(parent)
+            node = self._key_nodes.get(key)
+            if node is None:
+                return None
+        ancestor = node.parent
+        while ancestor is not None:
+            if not ancestor.is_expanded:
+                ancestor.expand()
+            ancestor = ancestor.parent
+        return node
+
+    def reveal(self, key: str) -> bool:
+        """Move the cursor to the item with ``key``; False when it is not in the tree."""
+        node = self.node_for(key)
+        if node is None:
+            return False
+        _ = self.last_line  # lay out the lines now that ancestors may have expanded
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
+        return True
+
+    def known_keys(self) -> list[str]:
+        """Keys of the items built so far (unbuilt modules need no relabelling)."""
+        return list(self._key_nodes)
+
+    @property
+    def cursor_item(self) -> TreeItem | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    # --- events and actions ---------------------------------------------------------------
+
+    def _on_tree_node_expanded(self, event: Tree.NodeExpanded[TreeItem]) -> None:
+        self._populate(event.node)
+
+    def _expand(self, node: Node) -> None:
+        self._populate(node)
+        node.expand()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        item = self.cursor_item
+        if action == "toggle_done":
+            return isinstance(item, Resource)
+        if action == "toggle_chosen":
+            return isinstance(item, Experiment | OwnExperiment)
+        if action == "toggle_expand":
+            node = self.cursor_node
+            return node is not None and node.allow_expand
+        return True
+
+    def action_toggle_done(self) -> None:
+        if isinstance(item := self.cursor_item, Resource):
+            done = not self.store.is_done(self.course_id, item.key)
+            self._write(lambda: self.store.set_done(self.course_id, item.key, done), item)
+
+    def action_toggle_chosen(self) -> None:
+        if isinstance(item := self.cursor_item, Experiment | OwnExperiment):
+            chosen = not self.store.is_chosen(self.course_id, item.key)
+            self._write(
+                lambda: self.store.set_chosen(self.course_id, item.key, chosen, title=item.text),
+                item,
+            )
+
+    def _write(
+        self, change: Callable[[], None], item: Resource | Experiment | OwnExperiment
+    ) -> None:
+        try:
+            change()
+        except StoreError as exc:  # read-only store, or a bad key: say so, change nothing
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return
+        self.post_message(self.Toggled(item))
+
+    def action_toggle_expand(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand:
+            node.collapse() if node.is_expanded else self._expand(node)
+
+    def _on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
+        self.refresh_bindings()
+
+    def action_expand_or_down(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and not node.is_expanded:
+            self._expand(node)
+        else:
+            self.action_cursor_down()
+
+    def action_collapse_or_parent(self) -> None:
+        node = self.cursor_node
+        if node is not None and node.allow_expand and node.is_expanded and node is not self.root:
+            node.collapse()
+        else:
+            self.action_cursor_parent()
+
+
+def walk_items(course: Course) -> Iterable[tuple[str, TreeItem]]:
+    """Every item with its key, for searching (own experiments come from the store)."""
+    for res in course.prereading:
+        yield res.key, res
+    for module in course.modules:
+        yield module.key, module
+        for res in module.resources:
+            yield res.key, res
+        if module.assignment is not None:
+            yield module.assignment.key, module.assignment
+            for exp in module.assignment.experiments:
+                yield exp.key, exp

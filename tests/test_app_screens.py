@@ -1,0 +1,341 @@
+"""Pilot tests of the other screens and of hostile, broken, big and many courses."""
+
+from __future__ import annotations
+
+import importlib
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import OptionList, Static
+
+from coursemate import paths
+from coursemate.course.model import Resource
+from coursemate.settings import load_settings
+from coursemate.ui.screens.error import (
+    ErrorScreen,
+    ProblemsScreen,
+    problem_table,
+    source_excerpt,
+)
+from coursemate.ui.screens.picker import PickerScreen
+from coursemate.ui.screens.reading_list import ReadingListScreen
+from coursemate.ui.screens.study import StudyScreen, next_status
+from test_app_study import COURSE_ID, go, make_app, store_on_disk, study, tree_of
+
+HOSTILE_TITLE = "Myth [3]: [bold red]x[/bold red]"
+
+
+def rendered(renderable: object, width: int = 200) -> str:
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def write_course(path: Path, front: str) -> Path:
+    path.write_text(f"---\n{front.strip()}\n---\nBody.\n", encoding="utf-8")
+    return path
+
+
+def hostile_course(tmp_path: Path) -> Path:
+    return write_course(
+        tmp_path / "hostile.md",
+        f"""
+title: '{HOSTILE_TITLE}'
+code: "[link=https://evil.example]X[/link]"
+syllabus:
+  - id: 1
+    title: "Module \\e[31mred\\e[0m [i]one[/i]"
+    duration: 60
+    content: "Content with [b]markup[/b] stays literal."
+    learningResources:
+      - title: '{HOSTILE_TITLE}'
+        link: https://example.com/a
+        duration: 5
+        type: blog
+      - title: "Bell\\a and \\e]0;title\\a OSC"
+        link: https://example.com/b
+        duration: 5
+        type: video
+""",
+    )
+
+
+async def test_markup_and_escapes_in_course_text_show_literally(tmp_path: Path) -> None:
+    app = make_app(tmp_path, course=hostile_course(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        header = str(screen.query_one("#header-course", Static).render())
+        assert header == f"[link=https://evil.example]X[/link] · {HOSTILE_TITLE}"
+        tree = tree_of(screen)
+        module = tree.root.children[0]
+        assert str(module.label).startswith("1 Module red [i]one[/i]")
+        assert "\x1b" not in str(module.label)
+        await pilot.press("down", "right", "down")
+        assert str(tree.cursor_node.label).startswith(f"¶ {HOSTILE_TITLE}")  # type: ignore[union-attr]
+        title = str(screen.query_one("#detail-title", Static).render())
+        assert title == f"¶ {HOSTILE_TITLE}"
+        await pilot.press("down")
+        assert str(tree.cursor_node.label).startswith("▣ Bell and OSC · 5 min")  # type: ignore[union-attr]
+        # The reading list shows it literally too.
+        await pilot.press("r")
+        reading = app.screen
+        assert isinstance(reading, ReadingListScreen)
+        cell = reading.table.get_cell_at((0, 1))
+        assert cell.plain == f"¶ {HOSTILE_TITLE}"
+
+
+async def test_a_broken_course_shows_the_error_screen(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\ncode: X\ntitle: a: b\n---\n", encoding="utf-8")
+    app = make_app(tmp_path, course=broken)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(100):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, ErrorScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, ErrorScreen)
+        assert screen.problem.file == broken
+        assert (screen.problem.line, screen.problem.column) == (3, 9)
+        details = rendered(problem_table(screen.problem))
+        assert f"File     {broken}" in details
+        assert "Line     3:9" in details
+        assert "YAML" in details
+        excerpt = source_excerpt(screen.problem)
+        assert excerpt is not None and "3 │ title: a: b\n" + " " * 12 + "^" in excerpt.plain
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_w_shows_the_course_warnings(tmp_path: Path) -> None:
+    course = write_course(
+        tmp_path / "warned.md",
+        """
+title: Warned
+syllabus:
+  - id: 1
+    title: One
+    duration: 30
+    learningResources:
+      - title: No duration here
+        link: https://example.com
+""",
+    )
+    app = make_app(tmp_path, course=course)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        assert screen.course.warnings
+        await pilot.press("w")
+        assert isinstance(app.screen, ProblemsScreen)
+        assert any("no duration" in p.message for p in app.screen.problems)
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_w_is_not_offered_for_a_clean_course(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        assert screen.check_action("warnings", ()) is (bool(screen.course.warnings))
+
+
+async def test_a_folder_of_courses_opens_the_picker(tmp_path: Path, reference_path: Path) -> None:
+    folder = tmp_path / "courses"
+    (folder / "pspo").mkdir(parents=True)
+    shutil.copy(reference_path, folder / "pspo" / "index.md")
+    hostile_course(folder)
+    app = make_app(tmp_path, course=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        names = [p.name for p in picker.courses]
+        assert names == ["hostile.md", "pspo"]
+        options = picker.query_one(OptionList)
+        assert str(options.get_option_at_index(0).prompt) == "hostile.md"
+        await pilot.press("down", "enter")
+        screen = await study(pilot)
+        assert screen.course.identity == COURSE_ID
+
+
+async def test_a_500_module_course_builds_only_the_modules(tmp_path: Path) -> None:
+    modules = "\n".join(
+        f"""  - id: {i}
+    title: Module {i}
+    duration: 30
+    learningResources:
+      - {{title: Read {i}, link: https://example.com/{i}, duration: 5, type: blog}}
+      - {{title: Watch {i}, link: https://example.com/v{i}, duration: 7, type: video}}
+    assignment:
+      title: Try {i}
+      examples: |
+        - Experiment {i}a
+        - Experiment {i}b"""
+        for i in range(1, 501)
+    )
+    course = write_course(tmp_path / "big.md", f"title: Big\nsyllabus:\n{modules}")
+    app = make_app(tmp_path, course=course)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        tree = tree_of(screen)
+        assert len(tree.root.children) == 500
+        assert len(tree.known_keys()) == 500  # resources, assignments, experiments: not yet
+        # n still finds the first unfinished resource, building just that module.
+        await pilot.press("n")
+        assert tree.cursor_item.key == "m1/r/read-1"  # type: ignore[union-attr]
+        assert len(tree.known_keys()) == 500 + 2 + 1 + 2
+        await go(pilot, screen, "m499/r/watch-499")
+        await pilot.press("space")
+        assert app.store is not None and app.store.is_done(
+            screen.course.identity, "m499/r/watch-499"
+        )
+
+
+def test_status_cycles_in_order() -> None:
+    assert [next_status(s) for s in ("planned", "running", "done", "dropped", "")] == [
+        "running",
+        "done",
+        "dropped",
+        "planned",
+        "planned",
+    ]
+
+
+async def test_s_cycles_a_chosen_experiments_status(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, "m1/a")
+        await pilot.press("right", "down")
+        key = tree_of(screen).cursor_item.key  # type: ignore[union-attr]
+        assert screen.check_action("cycle_status", ()) is False  # not chosen yet
+        await pilot.press("space")
+        assert app.store is not None
+        assert app.store.experiment(COURSE_ID, key).status == "planned"  # type: ignore[union-attr]
+        seen = []
+        for _ in range(4):
+            await pilot.press("s")
+            seen.append(app.store.experiment(COURSE_ID, key).status)  # type: ignore[union-attr]
+        assert seen == ["running", "done", "dropped", "planned"]
+        assert "· planned" in str(tree_of(screen).cursor_node.label)  # type: ignore[union-attr]
+        await pilot.press("s", "q")
+    assert store_on_disk(tmp_path).experiment(COURSE_ID, key).status == "running"  # type: ignore[union-attr]
+
+
+async def test_a_adds_an_own_experiment(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, "m1/a")
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"Pair with sales", "enter")
+        await pilot.pause()
+        assert app.store is not None
+        own = app.store.own_experiments(COURSE_ID, "m1/a")
+        assert [o.text for o in own] == ["Pair with sales"]
+        assert app.store.is_chosen(COURSE_ID, own[0].key)
+        item = tree_of(screen).cursor_item
+        assert getattr(item, "key", None) == own[0].key
+
+
+async def test_e_on_a_chosen_experiment_opens_the_reflection(tmp_path: Path) -> None:
+    from coursemate.ui.screens import reflection
+
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, "m1/a")
+        await pilot.press("right", "down", "space", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, reflection.ReflectionScreen)
+
+
+@pytest.mark.parametrize(
+    ("key", "module", "name"),
+    [
+        ("g", "coursemate.ui.screens.agenda", "AgendaScreen"),
+        ("p", "coursemate.ui.screens.presenter", "PresenterScreen"),
+        ("C", "coursemate.ui.screens.catchup", "CatchupScreen"),
+    ],
+)
+async def test_trainer_and_catchup_keys_open_their_screens(
+    tmp_path: Path, key: str, module: str, name: str
+) -> None:
+    screens = importlib.import_module(module)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, getattr(screens, name))
+
+
+async def test_reading_list_sorts_and_keeps_totals(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        await pilot.press("r")
+        reading = app.screen
+        assert isinstance(reading, ReadingListScreen)
+        await pilot.press("s")  # module -> title
+        titles = [reading.by_key[str(k.value)].resource.title for k in reading.table.rows]
+        assert titles == sorted(titles, key=str.casefold)
+        await pilot.press("s", "s")  # -> type -> minutes
+        minutes = [reading.by_key[str(k.value)].resource.minutes for k in reading.table.rows]
+        assert minutes == sorted(minutes)  # type: ignore[type-var]
+        assert reading.sort_column == "minutes"
+
+
+def test_tree_labels_never_parse_markup() -> None:
+    from coursemate.ui.widgets.syllabus_tree import resource_label
+
+    res = Resource("k", "resource", HOSTILE_TITLE, None, 3, "blog", None)
+    label = resource_label(res, done=True).joined()
+    assert label.plain == f"¶ {HOSTILE_TITLE} · 3 min ✓"
+
+
+def test_study_screen_lists_its_keys() -> None:
+    keys = {b.key for b in StudyScreen.BINDINGS}  # type: ignore[union-attr]
+    assert {"n", "o", "c", "e", "slash", "escape", "r", "l", "a", "s", "C", "g", "p", "w"} <= keys
+
+
+@pytest.mark.parametrize(
+    ("kind", "suffix", "expected"),
+    [("markdown", "md", "What is a Product?"), ("json", "json", '"m1/r/what-is-a-product"')],
+)
+async def test_palette_exports_progress(
+    tmp_path: Path, kind: str, suffix: str, expected: str
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, "m1/r/what-is-a-product")
+        await pilot.press("space")
+        await pilot.press("ctrl+p", *f"export progress ({kind})")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+    target = tmp_path / "data" / "exports" / f"{COURSE_ID}-alice-{kind}.{suffix}"
+    assert expected in target.read_text(encoding="utf-8")
+
+
+async def test_the_palette_theme_picker_is_remembered(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        await pilot.press("ctrl+p", *"theme")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await pilot.press(*"nord")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.theme == "nord"
+    assert load_settings(paths.config_dir())[0].theme == "nord"

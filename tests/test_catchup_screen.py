@@ -1,0 +1,392 @@
+"""The catch-up checklist: its pure parts, and every key and change driven with the pilot."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import pytest
+from textual.app import App
+from textual.widgets import Input, OptionList, Static, TextArea
+
+from coursemate.course import Course, load_course
+from coursemate.progress.store import REFLECTION_FIELDS, Store
+from coursemate.ui.screens.catchup import (
+    ORPHANED,
+    CatchupScreen,
+    ChecklistView,
+    build_checklist,
+    catchup_reminder,
+    next_status,
+    parse_day,
+    when,
+)
+from coursemate.ui.screens.reflection import ReflectionScreen
+
+SIZE = (120, 40)
+TODAY = date(2025, 11, 19)  # the reference course's catch-up is on 2025-11-22
+ORPHAN_KEY = "m4/a/x/deadbeef"
+OWN_TEXT = "Show the [red]value[/red] dashboard at the Sprint Review"
+
+
+def experiments_of(course: Course, module_key: str) -> list[str]:
+    return [e.key for m, e in course.all_experiments() if m.key == module_key]
+
+
+def seed(course: Course, store: Store) -> str:
+    """Experiments chosen in three modules, one own (reflected), one orphaned; the own key."""
+    cid = course.identity
+    texts = {e.key: e.text for _m, e in course.all_experiments()}
+    m1, m2, m6 = (experiments_of(course, m) for m in ("m1", "m2", "m6"))
+    for key in (m1[0], m1[2], m2[3], m6[4]):
+        store.set_chosen(cid, key, True, title=texts[key])
+    store.set_status(cid, m1[0], "done")
+    store.set_status(cid, m2[3], "running")
+    store.set_status(cid, m6[4], "dropped")
+    answers = ("Listed users and buyers.", "They differ.", "Ask buyers.", "Interview three.")
+    for name, text in zip(REFLECTION_FIELDS, answers, strict=True):
+        store.set_reflection(cid, m1[0], name, text)
+    store.set_reflection(cid, m2[3], "did", "Built a product box.")
+    own = store.add_own_experiment(cid, "m3/a", OWN_TEXT)
+    for name in REFLECTION_FIELDS:
+        store.set_reflection(cid, own, name, f"{name} for my own")
+    # An experiment whose words were later edited in the course file: its key is orphaned.
+    store.set_chosen(cid, ORPHAN_KEY, True, title="Map the feedback loops (since reworded)")
+    store.set_catchup_prompt(cid, "questions", "How do others measure value?")
+    store.save()
+    return own
+
+
+class CatchupApp(App[None]):
+    def __init__(self, course: Course, store: Store, *, with_export: bool = False) -> None:
+        super().__init__()
+        self.course = course
+        self.store = store
+        self.exports: list[str] = []
+        self.results: list[object] = []
+        if with_export:
+            self.export = self.exports.append  # what CoursemateApp.export is called with
+
+    def on_mount(self) -> None:
+        self.push_screen(CatchupScreen(self.course, self.store, today=TODAY), self.results.append)
+
+
+@pytest.fixture
+def course(reference_path: Path) -> Course:
+    return load_course(reference_path)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store.open(tmp_path / "data", "Ada")
+
+
+@pytest.fixture
+def own_key(course: Course, store: Store) -> str:
+    return seed(course, store)
+
+
+def fresh(store: Store) -> Store:
+    return Store.open(store.path.parent, store.learner)
+
+
+def text_of(app: App[None], selector: str) -> str:
+    return str(app.screen.query_one(selector, Static).render())
+
+
+def highlighted(app: App[None]) -> str | None:
+    option = app.screen.query_one(ChecklistView).highlighted_option
+    return option.id if option is not None else None
+
+
+# --- pure parts --------------------------------------------------------------------------
+
+
+def test_checklist_groups_by_module_with_own_and_orphans(
+    course: Course, store: Store, own_key: str
+) -> None:
+    checklist = build_checklist(course, store)
+    titles = [g.title for g in checklist.groups]
+    assert titles == [
+        "Module 1 · Agile Product Management I (Product vs. Project)",
+        "Module 2 · Agile Product Management II (Business Strategy and Product Vision)",
+        "Module 3 · Value-Driven Development",
+        "Module 6 · Product Backlog Management",
+        ORPHANED,
+    ]
+    m1 = experiments_of(course, "m1")
+    assert [e.key for e in checklist.groups[0].entries] == [m1[0], m1[2]]  # course order
+    own = checklist.groups[2].entries[0]
+    assert (own.key, own.text, own.own, own.reflected) == (own_key, OWN_TEXT, True, True)
+    orphan = checklist.groups[-1].entries[0]
+    assert orphan.key == ORPHAN_KEY and orphan.orphaned and not orphan.own
+    assert orphan.text == "Map the feedback loops (since reworded)"
+    assert [e.status for e in checklist.entries] == [
+        "done", "planned", "running", "planned", "dropped", "planned"
+    ]  # fmt: skip
+    assert (checklist.reflected, checklist.total) == (2, 6)
+
+
+def test_unchosen_experiments_leave_the_checklist(course: Course, store: Store) -> None:
+    seed(course, store)
+    first = experiments_of(course, "m1")[0]
+    store.set_chosen(course.identity, first, False)
+    keys = [e.key for e in build_checklist(course, store).entries]
+    assert first not in keys and len(keys) == 5
+
+
+def test_reminder_when_near_or_past_and_reflections_missing(course: Course, store: Store) -> None:
+    seed(course, store)
+    assert catchup_reminder(course, store, date(2025, 11, 18)) is None  # 4 days ahead
+    near = catchup_reminder(course, store, date(2025, 11, 19))
+    assert near is not None and "2025-11-22" in near and "4 chosen experiments" in near
+    assert "Press C" in near
+    past = catchup_reminder(course, store, date(2026, 1, 5))
+    assert past is not None and "was on 2025-11-22" in past
+
+
+def test_no_reminder_when_every_reflection_is_complete(course: Course, store: Store) -> None:
+    key = experiments_of(course, "m1")[0]
+    store.set_chosen(course.identity, key, True)
+    assert catchup_reminder(course, store, TODAY) is not None
+    for name in REFLECTION_FIELDS:
+        store.set_reflection(course.identity, key, name, "written")
+    assert catchup_reminder(course, store, TODAY) is None
+
+
+def test_reminder_follows_the_learners_date(course: Course, store: Store) -> None:
+    seed(course, store)
+    store.set_catchup_date(course.identity, date(2025, 12, 10))
+    assert catchup_reminder(course, store, TODAY) is None
+    assert catchup_reminder(course, store, date(2025, 12, 9)) is not None
+
+
+def test_no_reminder_without_any_date(course: Course, store: Store) -> None:
+    undated = dataclasses.replace(course, events=())
+    key = experiments_of(course, "m1")[0]
+    store.set_chosen(course.identity, key, True)
+    assert catchup_reminder(undated, store, date(2030, 1, 1)) is None
+
+
+def test_parse_day_and_when() -> None:
+    assert parse_day(" 2025-11-22 ") == date(2025, 11, 22)
+    assert parse_day("") is None
+    for bad in ("2025-13-01", "22-11-2025", "2025-02-30", "soon"):
+        with pytest.raises(ValueError, match="YYYY-MM-DD"):
+            parse_day(bad)
+    assert when(date(2025, 11, 22), TODAY) == "in 3 days"
+    assert when(TODAY, TODAY) == "today"
+    assert when(date(2025, 11, 20), TODAY) == "tomorrow"
+    assert when(date(2025, 11, 18), TODAY) == "yesterday"
+    assert when(date(2025, 11, 9), TODAY) == "10 days ago"
+
+
+def test_next_status_cycles() -> None:
+    assert [next_status(s) for s in ("planned", "running", "done", "dropped", "?")] == [
+        "running", "done", "dropped", "planned", "planned"
+    ]  # fmt: skip
+
+
+# --- the screen --------------------------------------------------------------------------
+
+
+async def test_screen_shows_date_progress_and_prompts(
+    course: Course, store: Store, own_key: str
+) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(pilot.app.screen, CatchupScreen)
+        assert text_of(app, "#catchup-date") == (
+            "catch-up on 2025-11-22 · in 3 days · 14 days after the last session"
+        )
+        assert text_of(app, "#catchup-progress") == "2 of 6 experiments reflected"
+        questions = pilot.app.screen.query_one("#catchup-questions", TextArea)
+        assert questions.text == "How do others measure value?"
+        view = pilot.app.screen.query_one(ChecklistView)
+        assert pilot.app.focused is view
+        assert highlighted(app) == experiments_of(course, "m1")[0]
+        assert view.option_count == 5 + 6  # five headings, six experiments
+
+
+async def test_cursor_skips_module_headings(course: Course, store: Store, own_key: str) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        seen = [highlighted(app)]
+        for _ in range(5):
+            await pilot.press("down")
+            seen.append(highlighted(app))
+        m1, m2, m6 = (experiments_of(course, m) for m in ("m1", "m2", "m6"))
+        assert seen == [m1[0], m1[2], m2[3], own_key, m6[4], ORPHAN_KEY]
+
+
+async def test_s_cycles_the_status_and_saves(course: Course, store: Store, own_key: str) -> None:
+    app = CatchupApp(course, store)
+    key = experiments_of(course, "m1")[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        state = store.experiment(course.identity, key)
+        assert state is not None and state.status == "dropped"  # done → dropped
+        await pilot.press("s")
+        state = store.experiment(course.identity, key)
+        assert state is not None and state.status == "planned"
+        assert highlighted(app) == key  # the cursor stays on it after the relabel
+        await pilot.app.workers.wait_for_complete()
+    saved = fresh(store).experiment(course.identity, key)
+    assert saved is not None and saved.status == "planned"
+
+
+@pytest.mark.parametrize("key", ["e", "enter"])
+async def test_e_and_enter_open_the_reflection_and_the_checklist_follows(
+    key: str, course: Course, store: Store, own_key: str
+) -> None:
+    app = CatchupApp(course, store)
+    m1 = experiments_of(course, "m1")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("down", key)  # m1's second chosen one: nothing written yet
+        screen = pilot.app.screen
+        assert isinstance(screen, ReflectionScreen) and screen.key == m1[2]
+        for _name in REFLECTION_FIELDS:
+            await pilot.press(*"ok", "tab")
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, CatchupScreen)
+        assert text_of(app, "#catchup-progress") == "3 of 6 experiments reflected"
+        assert highlighted(app) == m1[2]
+
+
+async def test_orphans_can_be_reflected_on_too(course: Course, store: Store, own_key: str) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("end", "e")
+        screen = pilot.app.screen
+        assert isinstance(screen, ReflectionScreen) and screen.key == ORPHAN_KEY
+        assert text_of(app, "#reflection-title") == "Map the feedback loops (since reworded)"
+
+
+async def test_d_sets_the_learners_date(course: Course, store: Store, own_key: str) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        assert isinstance(pilot.app.focused, Input)
+        await pilot.press(*"2025-12-01", "enter")
+        assert store.catchup_date(course.identity) == date(2025, 12, 1)
+        assert text_of(app, "#catchup-date") == ("catch-up on 2025-12-01 · in 12 days · set by you")
+        assert pilot.app.focused is pilot.app.screen.query_one(ChecklistView)
+        await pilot.app.workers.wait_for_complete()
+    assert fresh(store).catchup_date(course.identity) == date(2025, 12, 1)
+
+
+async def test_invalid_date_is_refused_with_a_message(
+    course: Course, store: Store, own_key: str
+) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d", *"2025-02-30", "enter")
+        message = pilot.app.screen.query_one("#catchup-date-message", Static)
+        assert "'2025-02-30' is not a date: use YYYY-MM-DD" in str(message.render())
+        assert message.has_class("-error")
+        assert store.catchup_date(course.identity) is None
+        assert "14 days after the last session" in text_of(app, "#catchup-date")
+
+
+async def test_empty_date_goes_back_to_the_courses_date(
+    course: Course, store: Store, own_key: str
+) -> None:
+    store.set_catchup_date(course.identity, date(2025, 12, 1))
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        date_input = pilot.app.screen.query_one("#catchup-date-input", Input)
+        assert date_input.value == "2025-12-01"
+        await pilot.press("d", *["backspace"] * 10, "enter")
+        assert store.catchup_date(course.identity) is None
+        assert text_of(app, "#catchup-date").startswith("catch-up on 2025-11-22")
+
+
+async def test_prompts_are_saved_as_typed(course: Course, store: Store, own_key: str) -> None:
+    app = CatchupApp(course, store)
+    cid = course.identity
+    async with app.run_test(size=SIZE) as pilot:
+        pilot.app.screen.query_one("#catchup-ideas", TextArea).focus()
+        await pilot.press(*"Use EBM", "enter", *"sprint reviews")
+        assert store.catchup_prompts(cid)["ideas"] == "Use EBM\nsprint reviews"
+        await pilot.app.workers.wait_for_complete()
+        assert fresh(store).catchup_prompts(cid)["ideas"] == "Use EBM\nsprint reviews"
+        pilot.app.screen.query_one("#catchup-questions", TextArea).focus()
+        await pilot.press(*" And cost?")  # appended: the cursor starts at the end
+        assert store.catchup_prompts(cid)["questions"] == "How do others measure value? And cost?"
+        # Letters typed in a prompt are text, not the screen's keys.
+        state = store.experiment(cid, experiments_of(course, "m1")[0])
+        assert state is not None and state.status == "done"
+        assert isinstance(pilot.app.screen, CatchupScreen)
+
+
+async def test_x_exports_the_catchup_report_through_the_app(
+    course: Course, store: Store, own_key: str
+) -> None:
+    app = CatchupApp(course, store, with_export=True)
+    async with app.run_test(size=SIZE) as pilot:
+        keys = {b.binding.key for b in pilot.app.screen.active_bindings.values() if b.enabled}
+        assert "x" in keys
+        await pilot.press("x")
+        assert app.exports == ["catchup"]
+
+
+async def test_x_in_the_real_app_writes_the_catchup_report(
+    reference_path: Path, course: Course, tmp_path: Path
+) -> None:
+    from coursemate.cli import create_app
+    from coursemate.commands.common import AppOptions
+
+    data = tmp_path / "data"
+    seeding = Store.open(data, "Ada")
+    seed(course, seeding)
+    options = AppOptions(
+        course=reference_path,
+        learner="Ada",
+        data_dir=data,
+        config_dir=tmp_path / "config",
+        cache_dir=tmp_path / "cache",
+    )
+    app = create_app(options)
+    async with app.run_test(size=SIZE) as pilot:
+        while app.store is None or app.course is None:  # the course loads in a worker
+            await pilot.pause(0.05)
+        await app.push_screen(CatchupScreen(app.course, app.store, today=TODAY))
+        assert isinstance(pilot.app.screen, CatchupScreen)
+        await pilot.press("down", "down", "e", *" Sam liked it.", "escape", "x")
+        await pilot.app.workers.wait_for_complete()
+    reports = list((data / "exports").glob("*catchup*.md"))
+    assert len(reports) == 1
+    report = reports[0].read_text(encoding="utf-8")
+    assert "Built a product box. Sam liked it." in report
+    assert OWN_TEXT in report and "Map the feedback loops (since reworded)" in report
+
+
+async def test_x_is_off_when_the_app_cannot_export(
+    course: Course, store: Store, own_key: str
+) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        enabled = {b.binding.key for b in pilot.app.screen.active_bindings.values() if b.enabled}
+        assert "x" not in enabled and {"e", "s", "d", "escape"} <= enabled
+
+
+async def test_escape_returns(course: Course, store: Store, own_key: str) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("escape")
+        assert not isinstance(pilot.app.screen, CatchupScreen)
+    assert app.results == [None]
+
+
+async def test_nothing_chosen_says_so_and_disables_e_and_s(course: Course, store: Store) -> None:
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        assert text_of(app, "#catchup-progress") == "0 of 0 experiments reflected"
+        view = pilot.app.screen.query_one(OptionList)
+        assert view.option_count == 1
+        enabled = {b.binding.key for b in pilot.app.screen.active_bindings.values() if b.enabled}
+        assert "e" not in enabled and "s" not in enabled
+        await pilot.press("e", "s")
+        assert isinstance(pilot.app.screen, CatchupScreen)
+        assert not store.dirty

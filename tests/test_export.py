@@ -1,0 +1,149 @@
+"""Exports: the JSON document, the Markdown progress, and export → import round trips."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from coursemate.course.model import Course
+from coursemate.course.reader import load_course
+from coursemate.export import progress_json, progress_markdown
+from coursemate.progress.store import PROMPTS, REFLECTION_FIELDS, STATUSES, Store
+
+DATA = Path(__file__).parent / "data" / "courses"
+
+
+@pytest.fixture(scope="module")
+def minimal() -> Course:
+    return load_course(DATA / "minimal.md")
+
+
+def test_progress_markdown_and_json(minimal: Course, tmp_path: Path) -> None:
+    store = Store.open(tmp_path, "Ana")
+    cid = minimal.identity
+    first = minimal.prereading[0]
+    store.set_done(cid, first.key, True)
+    store.set_note(cid, first.key, "read twice")
+    exp = minimal.modules[0].assignment.experiments[0]  # type: ignore[union-attr]
+    store.set_chosen(cid, exp.key, True)
+    store.set_done(cid, "pre/gone", True)
+
+    text = progress_markdown(minimal, store, today=date(2025, 3, 1))
+    assert text.startswith("# Progress: Minimal Course\n")
+    assert f"- [x] {first.title} (20 min)\n  > read twice" in text
+    assert f"- [ ] {minimal.prereading[1].title}" in text
+    assert "- Overall: 1/5 items, 20/80 min (25%), 60 min left" in text
+    assert f"- [planned] {exp.text} (suggested)" in text
+    assert "## 2. Practice\n\nNo resources." in text
+    assert "## Kept for items no longer in the course\n\n- pre/gone (done)" in text
+
+    data = progress_json(minimal, store)
+    assert data["format"] == "coursemate-progress"
+    assert data["done_keys"] == [first.key]
+    assert data["orphaned_keys"] == ["pre/gone"]
+    assert data["overall"]["minutes_done"] == 20
+    assert set(data["store"]["courses"]) == {cid}
+    json.dumps(data)  # serialisable
+
+
+# --- round trip --------------------------------------------------------------------------
+
+KEYS = [f"m{m}/r/item-{i}" for m in range(3) for i in range(4)] + ["m1/a/x/0a0b0c0d"]
+texts = st.text(max_size=40)
+operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("done"), st.sampled_from(KEYS), st.booleans()),
+        st.tuples(st.just("chosen"), st.sampled_from(KEYS), st.booleans()),
+        st.tuples(st.just("note"), st.sampled_from(KEYS), texts),
+        st.tuples(st.just("status"), st.sampled_from(KEYS), st.sampled_from(STATUSES)),
+        st.tuples(
+            st.just("reflection"),
+            st.sampled_from(KEYS),
+            st.tuples(st.sampled_from(REFLECTION_FIELDS), texts),
+        ),
+        st.tuples(st.just("prompt"), st.sampled_from(PROMPTS), texts),
+        st.tuples(st.just("own"), st.sampled_from(["m1/a", "m2/a"]), texts.filter(str.strip)),
+        st.tuples(st.just("position"), st.sampled_from(KEYS), st.none()),
+        st.tuples(st.just("date"), st.dates(), st.none()),
+    ),
+    max_size=25,
+)
+
+
+def apply(store: Store, cid: str, ops: list[tuple[str, object, object]]) -> None:
+    for kind, a, b in ops:
+        if kind == "done":
+            store.set_done(cid, str(a), bool(b))
+        elif kind == "chosen":
+            store.set_chosen(cid, str(a), bool(b))
+        elif kind == "note":
+            store.set_note(cid, str(a), str(b))
+        elif kind == "status":
+            store.set_status(cid, str(a), str(b))
+        elif kind == "reflection":
+            field, text = b  # type: ignore[misc]
+            store.set_reflection(cid, str(a), field, text)
+        elif kind == "prompt":
+            store.set_catchup_prompt(cid, str(a), str(b))
+        elif kind == "own":
+            store.add_own_experiment(cid, str(a), str(b))
+        elif kind == "position":
+            store.set_last_position(cid, str(a))
+        elif kind == "date":
+            store.set_catchup_date(cid, a)  # type: ignore[arg-type]
+
+
+def view(store: Store, cid: str) -> dict[str, object]:
+    """Everything the API shows about a course."""
+    keys = sorted(set(KEYS) | store.stored_keys(cid) | store.chosen_keys(cid))
+    return {
+        "done": store.done_keys(cid),
+        "chosen": store.chosen_keys(cid),
+        "notes": {k: store.note(cid, k) for k in keys},
+        "experiments": {k: store.experiment(cid, k) for k in keys},
+        "own": store.own_experiments(cid),
+        "prompts": store.catchup_prompts(cid),
+        "date": store.catchup_date(cid),
+        "position": store.last_position(cid),
+    }
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(mine=operations, theirs=operations)
+def test_export_then_import_merges_like_two_processes(
+    minimal: Course, tmp_path_factory: pytest.TempPathFactory, mine: list, theirs: list
+) -> None:
+    cid = minimal.identity
+    folder = tmp_path_factory.mktemp("roundtrip")
+    exporter = Store.open(folder / "a", "Ana")
+    apply(exporter, cid, mine)
+    exporter.save()
+    exported = json.loads(json.dumps(progress_json(minimal, exporter), ensure_ascii=False))
+
+    # Importing into an empty store reproduces everything.
+    empty = Store.open(folder / "b", "Ana")
+    empty.merge_document(exported["store"])
+    empty.save()
+    assert view(Store.open(folder / "b", "Ana"), cid) == view(exporter, cid)
+
+    # Importing into a store with its own (later) changes: the order of merging is irrelevant.
+    other = Store.open(folder / "c", "Ana")
+    apply(other, cid, theirs)
+    other.save()
+    shared = Store.open(folder / "d", "Ana")
+    shared.merge_document(other.document())
+    shared.merge_document(exported["store"])
+    again = Store.open(folder / "e", "Ana")
+    again.merge_document(exported["store"])
+    again.merge_document(other.document())
+    assert view(shared, cid) == view(again, cid)  # merge order does not matter
+
+    # Importing the same export twice changes nothing.
+    assert not shared.merge_document(exported["store"])

@@ -1,0 +1,136 @@
+"""The .ics export, parsed back with icalendar: times, descriptions, catch-up and stable UIDs."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from textwrap import dedent
+from zoneinfo import ZoneInfo
+
+import pytest
+from icalendar import Calendar
+
+from coursemate.agenda import build_agenda
+from coursemate.course.reader import load_course
+from coursemate.ics import build_ics, write_ics
+
+NOW = datetime(2025, 10, 1, 12, 0, tzinfo=UTC)
+
+
+def parse(data: bytes) -> Calendar:
+    return Calendar.from_ical(data)
+
+
+def vevents(calendar: Calendar) -> list:
+    return list(calendar.walk("VEVENT"))
+
+
+def test_reference_sessions_and_catch_up(reference_path: Path, tmp_path: Path) -> None:
+    agenda = build_agenda(load_course(reference_path), "America/New_York")
+    target = tmp_path / "pspo.ics"
+    export = write_ics(agenda, target, now=NOW)
+    assert export.sessions == 2 and export.skipped == ()
+    events = vevents(parse(target.read_bytes()))
+    assert len(events) == 3
+    day1, day2, catch_up = events
+
+    start = day1.decoded("dtstart")
+    assert start == datetime(2025, 11, 7, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+    assert start.astimezone(ZoneInfo("America/New_York")).hour == 4
+    assert day1.decoded("dtend") - start == timedelta(hours=8)
+    assert str(day1["summary"]).endswith("Day 1 · Session 1")
+    assert str(day1["location"]) == "Virtual"
+    description = str(day1["description"]).splitlines()
+    assert (
+        description[0]
+        == "09:00–11:00  1. Agile Product Management I (Product vs. Project) (120 min)"
+    )
+    assert description[-1] == "Unallocated (breaks): 120 min"
+    assert "4. Scrum Theory & Empiricism" in str(day2["description"])
+
+    assert catch_up.decoded("dtstart") == date(2025, 11, 22)
+    assert "catch-up" in str(catch_up["summary"])
+    # The calendar carries the zone it uses, for calendars that do not know it.
+    assert [str(tz["tzid"]) for tz in parse(target.read_bytes()).walk("VTIMEZONE")] == [
+        "Europe/London"
+    ]
+
+
+def test_uids_are_stable_across_exports_and_distinct(reference_path: Path) -> None:
+    course = load_course(reference_path)
+    first = vevents(parse(build_ics(build_agenda(course, "UTC"), now=NOW).data))
+    later = NOW + timedelta(days=3)
+    second = vevents(parse(build_ics(build_agenda(course, "Asia/Tokyo"), now=later).data))
+    uids = [str(e["uid"]) for e in first]
+    assert uids == [str(e["uid"]) for e in second]
+    assert len(set(uids)) == len(uids) == 3
+    # The stamp differs, so a calendar sees the second import as the newer version.
+    assert first[0].decoded("dtstamp") < second[0].decoded("dtstamp")
+
+
+def test_uids_differ_between_courses(reference_path: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.md"
+    other.write_text(
+        reference_path.read_text(encoding="utf-8").replace('id: "41711"', 'id: "99999"'),
+        encoding="utf-8",
+    )
+    ours = {
+        str(e["uid"])
+        for e in vevents(parse(build_ics(build_agenda(load_course(reference_path), "UTC")).data))
+    }
+    theirs = {
+        str(e["uid"])
+        for e in vevents(parse(build_ics(build_agenda(load_course(other), "UTC")).data))
+    }
+    assert not ours & theirs
+
+
+def test_broken_sessions_are_skipped_with_a_reason_and_floating_times(tmp_path: Path) -> None:
+    path = tmp_path / "broken.md"
+    path.write_text(
+        dedent(
+            """\
+            ---
+            title: Broken; with, punctuation
+            id: broken
+            syllabus:
+              - id: a
+                title: Alpha
+                duration: 60
+            events:
+              - location: Lab
+                sessions:
+                  - start_datetime: 2025-06-02T17:00:00
+                    end_datetime: 2025-06-02T09:00:00
+                    timezone: Europe/Paris
+                    syllabus_ids: [a]
+                  - start_datetime: 2025-06-03T09:00:00
+                    end_datetime: 2025-06-03T10:00:00
+                    timezone: Mars/Olympus
+                    syllabus_ids: [a]
+            ---
+            """
+        ),
+        encoding="utf-8",
+    )
+    export = build_ics(build_agenda(load_course(path), "UTC"), now=NOW)
+    assert export.sessions == 1
+    assert len(export.skipped) == 1 and "events[0].sessions[0]" in export.skipped[0]
+    calendar = parse(export.data)
+    floating, catch_up = vevents(calendar)
+    # Unknown zone: written as floating local time, exactly as the course file says.
+    assert floating.decoded("dtstart") == datetime(2025, 6, 3, 9, 0)
+    assert "TZID" not in floating["dtstart"].params
+    assert str(floating["summary"]) == "Broken; with, punctuation — Day 2 · Session 1"
+    assert catch_up.decoded("dtstart") == date(2025, 6, 17)
+
+
+def test_write_is_atomic_and_leaves_no_temp_file(reference_path: Path, tmp_path: Path) -> None:
+    agenda = build_agenda(load_course(reference_path), "UTC")
+    target = tmp_path / "cal.ics"
+    target.write_bytes(b"old contents")
+    write_ics(agenda, target, now=NOW)
+    assert target.read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert [p.name for p in tmp_path.iterdir()] == ["cal.ics"]
+    with pytest.raises(OSError):
+        write_ics(agenda, tmp_path / "missing-dir" / "cal.ics", now=NOW)

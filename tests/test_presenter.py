@@ -1,0 +1,285 @@
+"""The presenter and agenda screens driven by pilot, with a clock the test moves by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+from textual.app import App
+from textual.widgets import Digits, Static
+
+from coursemate.course.model import Course
+from coursemate.course.reader import load_course
+from coursemate.ui.screens.agenda import AgendaScreen
+from coursemate.ui.screens.presenter import PresenterScreen
+from coursemate.ui.widgets.countdown import Countdown, ModuleTimer, format_seconds
+
+
+class FakeClock:
+    """A monotonic clock that only moves when the test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class Host(App[None]):
+    """A bare app that shows one trainer screen, as the study app's `g` and `p` do."""
+
+    def __init__(self, make_screen: object) -> None:
+        super().__init__()
+        self._make_screen = make_screen
+
+    def on_mount(self) -> None:
+        self.push_screen(self._make_screen())  # type: ignore[operator]
+
+
+@pytest.fixture
+def course(reference_path: Path) -> Course:
+    return load_course(reference_path)
+
+
+def text_of(screen: PresenterScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).content)
+
+
+def digits(screen: PresenterScreen) -> str:
+    return screen.query_one(Digits).value
+
+
+def where(screen: PresenterScreen) -> str:
+    return text_of(screen, "#presenter-where").split("   ")[0]
+
+
+async def test_navigation_through_the_agenda_flow(course: Course) -> None:
+    app = Host(lambda: PresenterScreen(course, clock=FakeClock()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+        assert text_of(screen, "#presenter-title") == (
+            "1. Agile Product Management I (Product vs. Project)"
+        )
+        assert "planned 09:00–11:00" in text_of(screen, "#presenter-where")
+        # At the start there is nowhere to go back to: the footer greys those keys out.
+        assert screen.check_action("previous", ()) is None
+        assert screen.check_action("next", ()) is True
+
+        await pilot.press("right")
+        assert where(screen) == "Day 1 · Session 1 · Module 2 of 6"
+        await pilot.press("space")
+        assert where(screen) == "Day 1 · Session 1 · Module 3 of 6"
+        await pilot.press("left")
+        assert where(screen) == "Day 1 · Session 1 · Module 2 of 6"
+        await pilot.press("end")
+        assert where(screen) == "Day 2 · Session 1 · Module 6 of 6"
+        assert text_of(screen, "#presenter-title") == "6. Product Backlog Management"
+        assert text_of(screen, "#presenter-next") == "Last module"
+        assert screen.check_action("next", ()) is None
+        await pilot.press("right")  # past the end: stays
+        assert where(screen) == "Day 2 · Session 1 · Module 6 of 6"
+        await pilot.press("home")
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+        await pilot.press("left")  # before the start: stays
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+
+
+async def test_content_resources_and_assignment_are_shown(course: Course) -> None:
+    app = Host(lambda: PresenterScreen(course, clock=FakeClock()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        resources = text_of(screen, "#presenter-resources")
+        assert "Crossing The Chasm – A Quick Summary" in resources
+        assert "10 Tips for Product Owners on the Product Vision" in resources
+        assert text_of(screen, "#presenter-assignment") == (
+            "Assignment: Making assumptions explicit"
+        )
+        markdown = screen.query_one("#presenter-markdown")
+        assert "describe their business strategy" in markdown.source  # type: ignore[attr-defined]
+        assert text_of(screen, "#presenter-next") == "Next: 3. Value-Driven Development"
+
+
+async def test_countdown_start_pause_warning_overrun_and_reset(course: Course) -> None:
+    clock = FakeClock()
+    app = Host(lambda: PresenterScreen(course, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        countdown = screen.query_one(Countdown)
+        assert digits(screen) == "2:00:00"  # module 1 is planned for 120 minutes
+        assert screen.check_action("start_timer", ()) is True
+        assert screen.check_action("pause_timer", ()) is False
+        assert screen.check_action("reset_timer", ()) is None
+
+        await pilot.press("t")
+        assert screen.check_action("start_timer", ()) is False
+        assert screen.check_action("pause_timer", ()) is True
+        clock.advance(30)
+        countdown.tick()
+        assert digits(screen) == "1:59:30"
+
+        await pilot.press("t")  # pause: time passing no longer counts
+        clock.advance(100)
+        countdown.tick()
+        assert digits(screen) == "1:59:30"
+        assert screen.check_action("reset_timer", ()) is True
+
+        await pilot.press("t")
+        clock.advance(6570 - 0.5)  # 10:00.5 left: not yet in the last ten minutes
+        countdown.tick()
+        assert digits(screen) == "10:01"
+        assert not countdown.has_class("-warning")
+        clock.advance(0.5)
+        countdown.tick()
+        assert digits(screen) == "10:00"
+        assert countdown.has_class("-warning")
+
+        clock.advance(600 + 312)
+        countdown.tick()
+        assert digits(screen) == "+05:12"
+        assert countdown.has_class("-overrun") and not countdown.has_class("-warning")
+
+        await pilot.press("0")
+        assert digits(screen) == "2:00:00"
+        assert not countdown.has_class("-overrun") and not countdown.has_class("-running")
+        clock.advance(60)
+        countdown.tick()
+        assert digits(screen) == "2:00:00"  # reset also stops
+
+
+async def test_each_module_keeps_its_own_timer(course: Course) -> None:
+    clock = FakeClock()
+    app = Host(lambda: PresenterScreen(course, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        await pilot.press("t")
+        clock.advance(60)
+        await pilot.press("right")  # a glance at the next module ...
+        assert digits(screen) == "2:00:00"
+        clock.advance(60)
+        await pilot.press("left")  # ... and back: module 1 kept running
+        assert digits(screen) == "1:58:00"
+        await pilot.press("right", "t")  # starting module 2 pauses module 1
+        clock.advance(30)
+        await pilot.press("left")
+        assert digits(screen) == "1:58:00"
+        assert screen.check_action("start_timer", ()) is True
+        await pilot.press("right")
+        assert digits(screen) == "1:59:30"
+
+
+async def test_start_key_opens_on_the_module_of_an_item(course: Course) -> None:
+    module3 = course.modules[2]
+    resource_key = module3.resources[0].key
+    app = Host(lambda: PresenterScreen(course, start_key=resource_key))
+    async with app.run_test(size=(120, 40)):
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        assert where(screen) == "Day 1 · Session 1 · Module 3 of 6"
+
+
+async def test_escape_returns(course: Course) -> None:
+    app = Host(lambda: PresenterScreen(course))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen, PresenterScreen)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PresenterScreen)
+
+
+def tiny(tmp_path: Path, title: str, modules: str) -> Course:
+    path = tmp_path / "tiny.md"
+    path.write_text(f"---\ntitle: '{title}'\n{dedent(modules)}---\n", encoding="utf-8")
+    return load_course(path)
+
+
+async def test_course_text_is_shown_literally_and_syllabus_order_without_events(
+    tmp_path: Path,
+) -> None:
+    course = tiny(
+        tmp_path,
+        "[bold red]Loud[/] course",
+        """\
+        syllabus:
+          - id: a
+            title: "[link=https://evil.example]Click[/link] me"
+            content: Plain words.
+          - id: b
+            title: Second
+            duration: 5
+        """,
+    )
+    clock = FakeClock()
+    app = Host(lambda: PresenterScreen(course, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        assert text_of(screen, "#presenter-course") == "[bold red]Loud[/] course"
+        assert text_of(screen, "#presenter-title") == (
+            "1. [link=https://evil.example]Click[/link] me"
+        )
+        assert where(screen) == "Module 1 of 2"
+        # No duration: the timer counts up instead of down.
+        await pilot.press("t")
+        clock.advance(75)
+        screen.query_one(Countdown).tick()
+        assert digits(screen) == "01:15"
+        await pilot.press("right")
+        assert where(screen) == "Module 2 of 2"
+        # A 5-minute module is inside its last ten minutes from the start.
+        assert screen.query_one(Countdown).has_class("-warning")
+
+
+async def test_course_without_modules_does_not_crash(tmp_path: Path) -> None:
+    course = tiny(tmp_path, "Empty", "")
+    app = Host(lambda: PresenterScreen(course))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("right", "left", "end", "home", "t", "0")
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        assert text_of(screen, "#presenter-title") == "This course has no modules to present."
+
+
+async def test_agenda_screen_lists_sessions_and_opens_the_presenter(course: Course) -> None:
+    app = Host(lambda: AgendaScreen(course, tz="America/New_York"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, AgendaScreen)
+        assert not screen.query("#agenda-warnings")
+        assert len(screen.query(".agenda-session")) == 2
+        await pilot.press("p")
+        assert isinstance(app.screen, PresenterScreen)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")
+        assert not isinstance(app.screen, AgendaScreen)
+
+
+async def test_agenda_screen_with_an_unknown_tz_falls_back_and_says_so(course: Course) -> None:
+    app = Host(lambda: AgendaScreen(course, tz="Mars/Olympus"))
+    async with app.run_test(size=(120, 40)):
+        warnings = str(app.screen.query_one("#agenda-warnings", Static).content)
+        assert "unknown timezone 'Mars/Olympus'" in warnings
+
+
+def test_timer_formatting() -> None:
+    assert format_seconds(312) == "05:12"
+    assert format_seconds(3600 + 312) == "1:05:12"
+    clock = FakeClock()
+    timer = ModuleTimer(1, clock)
+    timer.start()
+    clock.advance(0.2)
+    assert timer.display() == "01:00"  # rounds up: it never shows 00:59 too early
+    clock.advance(59.8)
+    assert timer.display() == "00:00" and not timer.overrun
+    clock.advance(1)
+    assert timer.display() == "+00:01" and timer.overrun
