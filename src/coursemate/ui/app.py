@@ -143,6 +143,7 @@ class CoursemateApp(App[int]):
         from coursemate.ui.screens.study import StudyScreen
 
         self.course, self.store = event.course, event.store
+        self._stop_loading_indicator()
         self._tell_store_messages(event.store)
         self.push_screen(StudyScreen(event.course, event.store))
         self._remind_of_catchup(event.course, event.store)
@@ -160,7 +161,13 @@ class CoursemateApp(App[int]):
     def on_coursemate_app_course_failed(self, event: CourseFailed) -> None:
         from coursemate.ui.screens.error import ErrorScreen
 
+        self._stop_loading_indicator()
         self.push_screen(ErrorScreen(event.problem))
+
+    def _stop_loading_indicator(self) -> None:
+        """The indicator animates at 16 fps even under another screen: remove it once done."""
+        for indicator in self.query(LoadingIndicator):
+            indicator.remove()
 
     def _tell_store_messages(self, store: Store) -> None:
         for message in store.messages:

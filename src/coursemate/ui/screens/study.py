@@ -45,6 +45,20 @@ def search_text(item: TreeItem, note: str) -> str:
     return "\n".join(parts).casefold()
 
 
+# Actions whose ``check_action`` answer depends on the selection or the store.
+DYNAMIC_ACTIONS = (
+    "open_link",
+    "copy_link",
+    "edit_note",
+    "reflect",
+    "cycle_status",
+    "add_experiment",
+    "clear_filter",
+    "warnings",
+    "next_unfinished",
+)
+
+
 def item_key(item: TreeItem | None) -> str | None:
     if item is None or isinstance(item, Course):
         return None
@@ -81,6 +95,7 @@ class StudyScreen(Screen[None]):
         self.course = course
         self.store = store
         self.progress: CourseProgress = course_progress(course, store.done_keys(course.identity))
+        self._binding_state: tuple[bool | None, ...] = ()
 
     @property
     def course_id(self) -> str:
@@ -126,7 +141,21 @@ class StudyScreen(Screen[None]):
 
     def watch_selected(self, item: TreeItem | None) -> None:
         self.query_one(DetailPane).show(self._detail_context(), item)
-        self.refresh_bindings()
+        self._refresh_bindings_if_changed()
+
+    def _refresh_bindings_if_changed(self) -> None:
+        """Tell the footer only when the keys that work changed.
+
+        Every ``refresh_bindings`` makes the footer recompose all of its keys; on every
+        cursor move that was most of the cost of a key press.
+        """
+        tree = self.tree
+        state = tuple(self.check_action(a, ()) for a in DYNAMIC_ACTIONS) + tuple(
+            tree.check_action(a, ()) for a in SyllabusTree.DYNAMIC_ACTIONS
+        )
+        if state != self._binding_state:
+            self._binding_state = state
+            self.refresh_bindings()
 
     @on(SyllabusTree.NodeHighlighted)
     def _highlighted(self, event: SyllabusTree.NodeHighlighted[TreeItem]) -> None:
@@ -327,7 +356,8 @@ class StudyScreen(Screen[None]):
         tree = self.tree
         if not text:
             status.display = False
-            tree.rebuild(None)
+            if tree.filtered:  # the unfiltered tree is built on mount: never build it twice
+                tree.rebuild(None)
             return
         matches = self.matching_keys(text)
         tree.rebuild(matches)
@@ -383,6 +413,3 @@ class StudyScreen(Screen[None]):
         from coursemate.ui.screens.catchup import CatchupScreen
 
         self.app.push_screen(CatchupScreen(self.course, self.store), lambda _r: self.refresh_all())
-
-    def on_detail_pane_link_requested(self, event: DetailPane.LinkRequested) -> None:
-        self.cmapp.open_course_link(event.href)

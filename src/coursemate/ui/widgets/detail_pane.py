@@ -2,7 +2,7 @@
 
 Course text reaches Markdown in two ways: content fields are Markdown and render as such;
 titles, links and other one-line text are backslash-escaped first so they show literally.
-Links clicked in the pane go through the same rules as ``o`` (see ``coursemate.ui.links``).
+Links are shown as text; ``o`` and ``c`` act on them (see ``coursemate.ui.links``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.message import Message
-from textual.widgets import Markdown, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.store import REFLECTION_FIELDS, OwnExperiment
@@ -95,7 +94,10 @@ def _link_lines(link: str | None, site_url: str | None) -> list[str]:
         return ["**Link:** none"]
     target = resolve_link(link, site_url)
     if target.url is not None:
-        return [f"**Link:** [{md_escape(link)}](<{target.url}>) — `o` opens, `c` copies"]
+        shown = md_escape(link)
+        if target.url != link:  # a site- or page-relative link: show where it leads
+            shown += f" → {md_escape(target.url)}"
+        return [f"**Link:** {shown}", "", "*`o` opens it in the browser, `c` copies it.*"]
     return [f"**Link:** {md_escape(link)}", "", f"*{md_escape(target.problem or '')}*"]
 
 
@@ -265,21 +267,23 @@ def item_progress(ctx: DetailContext, item: TreeItem | None) -> ModuleProgress |
 
 
 class DetailPane(VerticalScroll, can_focus=True):
-    """Markdown for one item; a progress bar (minutes) for the course, pre-reading and modules."""
+    """Markdown for one item; a progress bar (minutes) for the course, pre-reading and modules.
 
-    class LinkRequested(Message):
-        """A link in the pane was clicked; the screen applies the link rules."""
-
-        def __init__(self, href: str) -> None:
-            self.href = href
-            super().__init__()
+    The body is Rich's Markdown in one ``Static``, not Textual's ``Markdown`` widget: that one
+    mounts a widget per block, and re-mounting some hundred of them on every cursor move cost
+    hundreds of milliseconds on a large course (see benchmarks/README.md). Links are printed,
+    not made clickable (``hyperlinks=False``): a terminal hyperlink would open without the
+    http(s) rules that ``o`` applies.
+    """
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-title", markup=False)
         yield ProgressBar(total=100, show_eta=False, id="detail-progress")
-        yield Markdown(id="detail-markdown", open_links=False)
+        yield Static("", id="detail-markdown")
 
     def show(self, ctx: DetailContext, item: TreeItem | None) -> None:
+        from rich.markdown import Markdown
+
         progress = item_progress(ctx, item)
         bar = self.query_one("#detail-progress", ProgressBar)
         bar.display = progress is not None
@@ -290,9 +294,6 @@ class DetailPane(VerticalScroll, can_focus=True):
                 bar.update(total=max(progress.items_total, 1), progress=progress.items_done)
         detail = item_detail(ctx, item)
         self.query_one("#detail-title", Static).update(Text(detail.title))
-        self.query_one("#detail-markdown", Markdown).update(detail.markdown)
+        body = Markdown(detail.markdown, hyperlinks=False, inline_code_theme="ansi_dark")
+        self.query_one("#detail-markdown", Static).update(body)
         self.scroll_home(animate=False)
-
-    def on_markdown_link_clicked(self, event: Markdown.LinkClicked) -> None:
-        event.stop()
-        self.post_message(self.LinkRequested(event.href))

@@ -149,6 +149,10 @@ class SyllabusTree(Tree[TreeItem]):
         Binding("left", "collapse_or_parent", "Collapse", show=False),
     ]
 
+    # What ``check_action`` answers differently per node: the screen refreshes the footer
+    # when one of these changes as the cursor moves.
+    DYNAMIC_ACTIONS = ("toggle_done", "toggle_chosen", "toggle_expand")
+
     class Toggled(Message):
         """A resource was marked done/not done, or an experiment chosen/unchosen.
 
@@ -233,6 +237,10 @@ class SyllabusTree(Tree[TreeItem]):
                 self._expand(node)
         # Touching last_line makes the tree lay its lines out now, so cursor moves are exact.
         _ = self.last_line
+
+    @property
+    def filtered(self) -> bool:
+        return self._only is not None
 
     def _shown(self, key: str) -> bool:
         return self._only is None or key in self._only
@@ -323,8 +331,9 @@ class SyllabusTree(Tree[TreeItem]):
         return Text.assemble(head, end)
 
     def update_progress(self, progress: CourseProgress, changed: Iterable[str] = ()) -> None:
-        """Relabel the changed items and every module and group (their counts may move)."""
+        """Relabel the changed items and the modules or group holding them (counts move)."""
         self.progress = progress
+        changed = tuple(changed)
         for key in changed:
             node = self._key_nodes.get(key)
             if node is None:
@@ -332,8 +341,11 @@ class SyllabusTree(Tree[TreeItem]):
             self._relabel(node)
             if node.parent is not None and isinstance(node.parent.data, Assignment):
                 self._relabel(node.parent)
-        for node in self.root.children:
-            self._relabel(node)
+        # A module's (or the pre-reading group's) counts move only when one of its own items
+        # changed: on a 500-module course, relabelling them all made every toggle slow.
+        for top_key in {key.split("/", 1)[0] for key in changed}:
+            if (node := self._key_nodes.get(top_key)) is not None:
+                self._relabel(node)
 
     def add_own_experiment(self, mine: OwnExperiment) -> None:
         node = self._key_nodes.get(mine.assignment_key)
@@ -431,9 +443,6 @@ class SyllabusTree(Tree[TreeItem]):
         node = self.cursor_node
         if node is not None and node.allow_expand:
             node.collapse() if node.is_expanded else self._expand(node)
-
-    def _on_tree_node_highlighted(self, event: Tree.NodeHighlighted[TreeItem]) -> None:
-        self.refresh_bindings()
 
     def action_expand_or_down(self) -> None:
         node = self.cursor_node
