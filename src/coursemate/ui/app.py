@@ -10,6 +10,7 @@ synchronously before the terminal is restored.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import signal
 from pathlib import Path
@@ -144,6 +145,10 @@ class CoursemateApp(App[int]):
 
         self.course, self.store = event.course, event.store
         self._stop_loading_indicator()
+        # The course model lives as long as the app: move it out of the collector's reach, so
+        # full collections (triggered by the UI's short-lived garbage) do not walk a large
+        # course's hundred thousand objects in the middle of a key press.
+        gc.freeze()
         self._tell_store_messages(event.store)
         self.push_screen(StudyScreen(event.course, event.store))
         self._remind_of_catchup(event.course, event.store)

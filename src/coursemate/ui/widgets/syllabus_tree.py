@@ -315,6 +315,15 @@ class SyllabusTree(Tree[TreeItem]):
             own=isinstance(item, OwnExperiment),
         )
 
+    def get_label_width(self, node: Node) -> int:
+        """No label is wider than the pane: ``render_label`` shortens it to fit.
+
+        Tree's default renders every visible label on each expand or collapse just to size a
+        horizontal scroll that never happens here; on a large course that was most of the
+        cost of expanding a module.
+        """
+        return 0
+
     def render_label(self, node: Node, base_style: Style, style: Style) -> Text:
         """Shorten the name with an ellipsis so the tail (minutes, counts, ✓) stays visible."""
         text = super().render_label(node, base_style, style)
