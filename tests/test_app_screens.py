@@ -156,7 +156,11 @@ async def test_a_folder_of_courses_opens_the_picker(tmp_path: Path, reference_pa
         names = [p.name for p in picker.courses]
         assert names == ["hostile.md", "pspo"]
         options = picker.query_one(OptionList)
-        assert str(options.get_option_at_index(0).prompt) == "hostile.md"
+        # Titles are peeked from the front matter and shown literally, the place beside them.
+        assert str(options.get_option_at_index(0).prompt) == f"{HOSTILE_TITLE}  hostile.md"
+        assert str(options.get_option_at_index(1).prompt) == (
+            "Professional Scrum Product Owner (PSPO) Course with Certification  pspo/"
+        )
         await pilot.press("down", "enter")
         screen = await study(pilot)
         assert screen.course.identity == COURSE_ID

@@ -207,3 +207,15 @@ def test_outline_json_piped_into_head_exits_quietly(tmp_path: Path) -> None:
     )
     assert result.stdout.startswith("{")
     assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr
+
+
+def test_opening_a_missing_course_fails_before_the_app_starts(tmp_path: Path) -> None:
+    missing = run(str(tmp_path / "nope.md"))
+    no_traceback(missing)
+    assert missing.returncode == 1
+    expected = f"coursemate: {tmp_path / 'nope.md'}: no such course file or folder"
+    assert missing.stderr.strip() == expected
+    typo = run("frobnicate")
+    no_traceback(typo)
+    assert typo.returncode == 2
+    assert "'frobnicate' is neither a command" in typo.stderr and "outline" in typo.stderr

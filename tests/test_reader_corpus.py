@@ -9,7 +9,7 @@ import yaml
 
 from coursemate.course import CourseError, load_course
 from coursemate.course.cache import load_course_cached, wait_for_writes
-from coursemate.course.discover import find_courses
+from coursemate.course.discover import find_courses, peek_title
 
 
 def _folders(corpus: Path) -> list[Path]:
@@ -70,6 +70,34 @@ def test_find_courses_on_the_corpus(corpus_dir: Path) -> None:
     found = find_courses(corpus_dir)
     assert found == _folders(corpus_dir)  # SOURCES.tsv is not a course
     assert [p.name for p in found] == sorted(p.name.casefold() for p in found)
+
+
+def test_peek_title_agrees_with_the_reader_on_the_corpus(corpus_dir: Path) -> None:
+    for folder in _folders(corpus_dir):
+        peeked = peek_title(folder)
+        assert peeked is not None, folder.name
+        assert peeked == load_course(folder).title, folder.name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('---\ntitle: "Red \\e[31mtitle\\e[0m [b]x[/b]"\n---\n', "Red title [b]x[/b]"),
+        ("---\ncode: X\n---\ntitle: body, not front matter\n", None),
+        ("---\ntitle: [a, list]\n---\n", None),
+        ("---\ntitle: 'unterminated\n---\n", None),
+        ("---\ntitle: *alias\n---\n", None),
+        ("no front matter\ntitle: X\n", None),
+        ("\ufeff---\r\ntitle: With BOM and CRLF\r\n---\r\n", "With BOM and CRLF"),
+    ],
+)
+def test_peek_title_reads_only_a_plain_title_line(
+    tmp_path: Path, text: str, expected: str | None
+) -> None:
+    course = tmp_path / "c.md"
+    course.write_text(text, encoding="utf-8")
+    assert peek_title(course) == expected
+    assert peek_title(tmp_path / "missing.md") is None
 
 
 def test_find_courses_mixed_folder(tmp_path: Path, reference_path: Path) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from coursemate.commands import COMMANDS
 from coursemate.commands.common import (
     AppOptions,
+    CommandError,
     add_course_argument,
     add_site_url_argument,
     add_store_arguments,
@@ -22,20 +24,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.course:
+        _refuse_missing(args.course)
     options = AppOptions(
         course=Path(args.course).expanduser() if args.course else None,
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
     )
-    import os
-    if not os.environ.get('COURSEMATE_NO_PREFETCH'):
-        _start_reading(options)
+    _start_reading(options)
     from coursemate.cli import create_app  # imports Textual: the read overlaps it
 
     app = create_app(options)
     app.run()
     return app.return_code or 0
+
+
+def _refuse_missing(course: str) -> None:
+    """A course that is not there is a typo: say so on the command line, not in a full-screen app.
+
+    A bare word (no ``.md``, no folder separator) was more likely meant as a command.
+    """
+    if Path(course).expanduser().exists():
+        return
+    if "/" not in course and "\\" not in course and not course.lower().endswith(".md"):
+        raise CommandError(
+            f"{course!r} is neither a command ({', '.join(COMMANDS)}) nor a course file or folder;"
+            " see 'coursemate --help'",
+            exit_code=2,
+        )
+    raise CommandError(f"{course}: no such course file or folder")
 
 
 def _start_reading(options: AppOptions) -> None:

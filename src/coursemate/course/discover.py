@@ -2,14 +2,23 @@
 
 A course is a subfolder holding an ``index.md`` (the site layout, maybe with a
 ``syllabus.yaml``), or a ``*.md`` file that starts with front matter. Only the folder's
-direct children are looked at: a picker must stay fast on a big folder, and nothing is parsed.
+direct children are looked at: a picker must stay fast on a big folder, so nothing is parsed
+beyond the one ``title:`` line that ``peek_title`` reads.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
+
+from coursemate.course.text import one_line
+
 _SNIFF_BYTES = 8  # enough for a byte-order mark and "---"
+# Real files put ``title`` in their first lines; a title further down than this is not worth
+# reading the whole (possibly 5 MB) file for: the picker falls back to the file name.
+_PEEK_BYTES = 16 * 1024
+_TITLE_CHARS = 200
 
 
 def _starts_with_front_matter(file: Path) -> bool:
@@ -48,3 +57,37 @@ def find_courses(folder: Path) -> list[Path]:
         except OSError:
             continue
     return sorted(found, key=lambda p: (p.name.casefold(), p.name))
+
+
+def course_file(course: Path) -> Path:
+    """The file holding a course's front matter: the folder's ``index.md``, or the file itself."""
+    return course / "index.md" if course.is_dir() else course
+
+
+def peek_title(course: Path) -> str | None:
+    """The course's ``title`` from its front matter's top-level ``title:`` line, cleaned to
+    one line; ``None`` when it is not in the first few kilobytes or is not a plain string.
+
+    Only that single line goes through YAML (safe loader), so a hostile file costs nothing.
+    """
+    try:
+        with course_file(course).open("rb") as handle:
+            head = handle.read(_PEEK_BYTES)
+    except OSError:
+        return None
+    lines = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").splitlines()
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for line in lines[1:]:
+        if line.rstrip() in ("---", "..."):
+            return None
+        if line.startswith("title:"):
+            try:
+                value = yaml.safe_load(line)
+            except yaml.YAMLError:
+                return None
+            title = value.get("title") if isinstance(value, dict) else None
+            if not isinstance(title, str):
+                return None
+            return one_line(title)[:_TITLE_CHARS] or None
+    return None

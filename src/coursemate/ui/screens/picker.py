@@ -14,7 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from coursemate.course.discover import find_courses
+from coursemate.course.discover import find_courses, peek_title
 
 
 def is_course_folder(path: Path) -> bool:
@@ -23,8 +23,13 @@ def is_course_folder(path: Path) -> bool:
 
 
 def course_label(path: Path) -> Text:
-    label = Text(path.name, style="bold" if path.is_dir() else "")
-    label.append("/" if path.is_dir() else "", style="dim")
+    """The course's title, then where it lives; just the name when the title is not at hand."""
+    name = path.name + ("/" if path.is_dir() else "")
+    title = peek_title(path)
+    if title is None:
+        return Text(name)
+    label = Text(title, style="bold")
+    label.append(f"  {name}", style="dim")
     return label
 
 
