@@ -11,13 +11,13 @@ from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from coursemate.course import Course, load_course
+from coursemate.progress.catchup import catchup_reminder
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.screens.catchup import (
     ORPHANED,
     CatchupScreen,
     ChecklistView,
     build_checklist,
-    catchup_reminder,
     next_status,
     parse_day,
     when,

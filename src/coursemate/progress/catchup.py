@@ -76,3 +76,9 @@ def reminder(course: Course, store: Store, today: date | None = None) -> str | N
         f"The catch-up {verb}{when}: {missing} chosen experiment{plural} "
         "still without a complete reflection."
     )
+
+
+def catchup_reminder(course: Course, store: Store, today: date) -> str | None:
+    """The app's one-off start message: ``reminder`` plus the key that opens the checklist."""
+    message = reminder(course, store, today)
+    return f"{message} Press C for the checklist." if message else None

@@ -151,13 +151,14 @@ class CoursemateApp(App[int]):
         gc.freeze()
         self._tell_store_messages(event.store)
         self.push_screen(StudyScreen(event.course, event.store))
-        self._remind_of_catchup(event.course, event.store)
+        # After the first frame: the reminder is not what the learner opened the app to see.
+        self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
 
     def _remind_of_catchup(self, course: Course, store: Store) -> None:
         """Once per start: the catch-up is near or past and reflections are missing."""
         from datetime import date
 
-        from coursemate.ui.screens.catchup import catchup_reminder
+        from coursemate.progress.catchup import catchup_reminder
 
         message = catchup_reminder(course, store, date.today())
         if message:

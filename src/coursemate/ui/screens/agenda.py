@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coursemate.agenda import (
     Agenda,
@@ -33,6 +33,7 @@ from coursemate.agenda import (
 )
 from coursemate.course.model import Course, Module
 from coursemate.course.text import one_line
+from coursemate.ui.widgets.keys_footer import KeysFooter
 
 
 def _when(planned: PlannedModule) -> str:
@@ -80,7 +81,7 @@ class AgendaScreen(Screen[None]):
                 yield Static(self._unscheduled(), classes="agenda-section")
             if self.agenda.catch_up is not None:
                 yield Static(self._catch_up(self.agenda.catch_up), classes="agenda-section")
-        yield Footer()
+        yield KeysFooter()
 
     # --- renderables --------------------------------------------------------------------
 

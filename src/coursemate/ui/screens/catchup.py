@@ -1,7 +1,7 @@
 """The catch-up checklist: chosen experiments by module, their reflections, the learner's prompts.
 
-``build_checklist`` and ``catchup_reminder`` are plain functions of the course and the store
-(no Textual), so the start-up reminder and the tests use them without an app.
+``build_checklist`` is a plain function of the course and the store (no Textual), so the tests
+use it without an app; the start-up reminder lives in ``coursemate.progress.catchup``.
 """
 
 from __future__ import annotations
@@ -18,14 +18,15 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coursemate.course.text import clean, one_line
-from coursemate.progress.catchup import catchup, reminder
+from coursemate.progress.catchup import catchup
 from coursemate.progress.document import next_status
 from coursemate.progress.store import PROMPTS, STATUSES, StoreError
 from coursemate.ui.screens.reflection import ReflectionScreen, StoreSaver
+from coursemate.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course
@@ -140,13 +141,6 @@ def when(day: date, today: date) -> str:
     if days == -1:
         return "yesterday"
     return f"in {days} days" if days > 0 else f"{-days} days ago"
-
-
-def catchup_reminder(course: Course, store: Store, today: date) -> str | None:
-    """A one-off message for the start of the app: the catch-up is within three days (or
-    past) and chosen experiments still lack a complete reflection. None otherwise."""
-    message = reminder(course, store, today)
-    return f"{message} Press C for the checklist." if message else None
 
 
 def parse_day(value: str) -> date | None:
@@ -288,7 +282,7 @@ class CatchupScreen(Screen[None]):
                         tab_behavior="focus",
                         read_only=self.store.read_only,
                     )
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.refresh_checklist()

@@ -12,10 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from coursemate.course.model import Problem
 from coursemate.course.text import clean
+from coursemate.ui.widgets.keys_footer import KeysFooter
 
 CONTEXT_LINES = 2
 
@@ -85,7 +86,7 @@ class ErrorScreen(Screen[None]):
                 ),
                 id="error-hint",
             )
-        yield Footer()
+        yield KeysFooter()
 
 
 def problems_table(problems: Sequence[Problem], source: Path | None) -> Table:

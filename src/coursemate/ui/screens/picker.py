@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coursemate.course.discover import find_courses, peek_title
+from coursemate.ui.widgets.keys_footer import KeysFooter
 
 
 def is_course_folder(path: Path) -> bool:
@@ -58,7 +59,7 @@ class PickerScreen(Screen[Path]):
                         "or a .md file with front matter."
                     )
                 )
-        yield Footer()
+        yield KeysFooter()
 
     @on(OptionList.OptionSelected, "#picker-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:

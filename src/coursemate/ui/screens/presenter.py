@@ -18,12 +18,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from coursemate.agenda import FlowStep, build_agenda, duration, span
 from coursemate.course.model import Course, Module, Resource
 from coursemate.course.text import one_line
 from coursemate.ui.widgets.countdown import Countdown, ModuleTimer
+from coursemate.ui.widgets.keys_footer import KeysFooter
 
 
 class PresenterScreen(Screen[None]):
@@ -94,7 +95,7 @@ class PresenterScreen(Screen[None]):
                 with Vertical(id="presenter-side"):
                     yield Countdown(id="presenter-countdown")
                     yield Static(id="presenter-next")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()

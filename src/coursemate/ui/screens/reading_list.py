@@ -12,11 +12,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from coursemate.course.model import Course, Resource
 from coursemate.progress.store import StoreError
+from coursemate.ui.widgets.keys_footer import KeysFooter
 from coursemate.ui.widgets.syllabus_tree import TICK, resource_icon
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class ReadingListScreen(Screen[None]):
         yield Static(title, id="reading-title")
         yield ReadingTable(id="reading-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="reading-totals")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def table(self) -> ReadingTable:

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.document import next_status
@@ -23,6 +23,7 @@ from coursemate.progress.maths import CourseProgress, course_progress
 from coursemate.progress.store import OwnExperiment, StoreError
 from coursemate.ui.commands import CourseCommands
 from coursemate.ui.widgets.detail_pane import DetailContext, DetailPane
+from coursemate.ui.widgets.keys_footer import KeysFooter
 from coursemate.ui.widgets.progress_header import ProgressHeader
 from coursemate.ui.widgets.syllabus_tree import PrereadingGroup, SyllabusTree, TreeItem
 
@@ -88,7 +89,8 @@ class StudyScreen(Screen[None]):
     ]
 
     filter_text: var[str] = var("")
-    selected: var[TreeItem | None] = var(None, always_update=True)
+    # init=False: the pane is filled once, where the learner left off, not first for nothing.
+    selected: var[TreeItem | None] = var(None, always_update=True, init=False)
 
     def __init__(self, course: Course, store: Store) -> None:
         super().__init__()
@@ -115,16 +117,18 @@ class StudyScreen(Screen[None]):
                 yield Static("", id="filter-status", markup=False)
                 yield SyllabusTree(self.course, self.store, self.progress, id="syllabus")
             yield DetailPane(id="detail")
-        yield Footer()
+        yield KeysFooter()
 
     @property
     def tree(self) -> SyllabusTree:
         return self.query_one(SyllabusTree)
 
     def on_mount(self) -> None:
-        self.tree.focus()
-        # After the first refresh the tree has built its top level (in its own on_mount).
-        self.call_after_refresh(self._restore_position)
+        tree = self.tree
+        tree.focus()
+        # The tree built its top level in its own on_mount (children mount first), so the
+        # pane can be filled now and the first layout is the one that is painted.
+        self._restore_position()
 
     def _restore_position(self) -> None:
         """Put the cursor where the learner left off (or on the course)."""
@@ -160,7 +164,8 @@ class StudyScreen(Screen[None]):
     @on(SyllabusTree.NodeHighlighted)
     def _highlighted(self, event: SyllabusTree.NodeHighlighted[TreeItem]) -> None:
         item = event.node.data
-        self.selected = item
+        if item is not self.selected:  # the restored position highlights what is shown
+            self.selected = item
         key = item_key(item)
         if key is not None and key != self.store.last_position(self.course_id):
             self._write(lambda: self.store.set_last_position(self.course_id, key), quiet=True)

@@ -19,6 +19,7 @@ from textual.widgets import ProgressBar, Static
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.store import REFLECTION_FIELDS, OwnExperiment
 from coursemate.ui.links import resolve_link
+from coursemate.ui.widgets.render_once import RenderOnce
 from coursemate.ui.widgets.syllabus_tree import (
     BOX,
     BOX_CHECKED,
@@ -295,5 +296,5 @@ class DetailPane(VerticalScroll, can_focus=True):
         detail = item_detail(ctx, item)
         self.query_one("#detail-title", Static).update(Text(detail.title))
         body = Markdown(detail.markdown, hyperlinks=False, inline_code_theme="ansi_dark")
-        self.query_one("#detail-markdown", Static).update(body)
+        self.query_one("#detail-markdown", Static).update(RenderOnce(body))
         self.scroll_home(animate=False)
