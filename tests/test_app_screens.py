@@ -343,3 +343,36 @@ async def test_the_palette_theme_picker_is_remembered(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.theme == "nord"
     assert load_settings(paths.config_dir())[0].theme == "nord"
+
+
+async def test_a_slow_course_shows_a_spinner_only_until_it_opens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from textual.widgets import LoadingIndicator
+
+    from coursemate.course import cache
+    from coursemate.ui import app as app_module
+
+    release = threading.Event()
+    real_load = cache.load_course_cached
+
+    def slow_load(*args: object, **kwargs: object) -> object:
+        release.wait(30)
+        return real_load(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "load_course_cached", slow_load)
+    monkeypatch.setattr(app_module, "SPINNER_DELAY", 0.01)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(500):  # until the spinner timer has fired; the load is still blocked
+            await pilot.pause(0.01)
+            if app.screen.query(LoadingIndicator):
+                break
+        assert len(app.screen.query(LoadingIndicator)) == 1
+        release.set()
+        await study(pilot)
+        await pilot.pause(0.05)  # past the spinner delay again: the stopped timer stays stopped
+        assert not app.screen_stack[0].query(LoadingIndicator)
+        assert not app.screen.query(LoadingIndicator)

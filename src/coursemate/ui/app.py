@@ -29,10 +29,15 @@ from coursemate.settings import Settings, load_settings, save_settings
 from coursemate.ui.links import resolve_link
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from coursemate.course.model import Course, Problem
     from coursemate.progress.store import Store
 
 SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
+# A course that opens faster than this never shows the spinner: a flash of animation would
+# only cost the first paint time (the reference course opens in a few milliseconds).
+SPINNER_DELAY = 0.25
 HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 
 
@@ -83,6 +88,7 @@ class CoursemateApp(App[int]):
         self._saving = False
         self._last_save_error: str | None = None
         self._signals: list[signal.Signals] = []
+        self._spinner: Timer | None = None
 
     @property
     def site_url(self) -> str | None:
@@ -92,7 +98,6 @@ class CoursemateApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield Static(Text("Opening course…"), id="loading-message")
-        yield LoadingIndicator(id="loading")
 
     def on_mount(self) -> None:
         self._install_signal_handlers()
@@ -112,6 +117,10 @@ class CoursemateApp(App[int]):
         if path is not None:
             self.query_one("#loading-message", Static).update(Text(f"Opening {path}…"))
             self._load(path)
+            self._spinner = self.set_timer(SPINNER_DELAY, self._show_spinner)
+
+    def _show_spinner(self) -> None:
+        self.screen_stack[0].mount(LoadingIndicator(id="loading"))
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, path: Path) -> None:
@@ -172,7 +181,10 @@ class CoursemateApp(App[int]):
 
     def _stop_loading_indicator(self) -> None:
         """The indicator animates at 16 fps even under another screen: remove it once done."""
-        for indicator in self.query(LoadingIndicator):
+        if self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        for indicator in self.screen_stack[0].query(LoadingIndicator):
             indicator.remove()
 
     def _tell_store_messages(self, store: Store) -> None:
