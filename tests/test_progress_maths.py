@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from coursemate.course.reader import load_course
 from coursemate.progress.maths import ModuleProgress, course_progress
 
@@ -56,3 +58,25 @@ def test_percent_by_minutes_never_100_while_unfinished() -> None:
     assert ModuleProgress("m", 2, 3, 10, 10).percent == 99  # one item without minutes left
     assert ModuleProgress("m", 1, 4, 0, 0).percent == 25  # nothing has minutes: by items
     assert ModuleProgress("m", 0, 0, 0, 0).percent == 0
+
+
+@pytest.mark.parametrize("name", ["reference", "minimal.md"])
+def test_counting_only_the_changed_modules_gives_the_full_count(
+    reference_path: Path, name: str
+) -> None:
+    import random
+
+    course = load_course(reference_path if name == "reference" else DATA / name)
+    keys = [r.key for r in course.all_resources()]
+    if name == "minimal.md":  # the course with pre-reading: its group is recounted too
+        assert any(k.startswith("pre/") for k in keys)
+    rng = random.Random(7)
+    done: set[str] = set()
+    progress = course_progress(course, frozenset())
+    for _ in range(200):
+        changed = rng.sample(keys, rng.randint(1, 3))
+        done ^= set(changed)
+        progress = course_progress(course, frozenset(done), since=progress, changed=changed)
+        assert progress == course_progress(course, frozenset(done))
+    assert progress.overall.items_total == len(keys)
+    assert progress.overall.items_done == len(done)

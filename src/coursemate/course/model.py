@@ -7,7 +7,7 @@ course file are edited or reordered.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -155,6 +155,10 @@ class Course:
 
     def module_by_id(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
+
+    def modules_by_key(self, keys: Container[str]) -> Iterator[Module]:
+        """The modules whose keys are in ``keys``, in course order."""
+        return (m for m in self.modules if m.key in keys)
 
     def items(self) -> Iterator[Item]:
         """Every item in course order: pre-reading, then each module and what it holds."""

@@ -98,6 +98,7 @@ class StudyScreen(Screen[None]):
         self.store = store
         self.progress: CourseProgress = course_progress(course, store.done_keys(course.identity))
         self._binding_state: tuple[bool | None, ...] = ()
+        self._detail_pending = False
 
     @property
     def course_id(self) -> str:
@@ -144,8 +145,18 @@ class StudyScreen(Screen[None]):
         return DetailContext(self.course, self.store, self.progress)
 
     def watch_selected(self, item: TreeItem | None) -> None:
-        self.query_one(DetailPane).show(self._detail_context(), item)
         self._refresh_bindings_if_changed()
+        if not self.is_mounted:  # the first selection: fill the pane before the first layout
+            self._show_detail()
+        elif not self._detail_pending:
+            # After the next frame: the tree's move (or tick) is painted first, then the
+            # pane catches up. Presses faster than frames show only the last item.
+            self._detail_pending = True
+            self.call_after_refresh(self._show_detail)
+
+    def _show_detail(self) -> None:
+        self._detail_pending = False
+        self.query_one(DetailPane).show(self._detail_context(), self.selected)
 
     def _refresh_bindings_if_changed(self) -> None:
         """Tell the footer only when the keys that work changed.
@@ -180,17 +191,21 @@ class StudyScreen(Screen[None]):
             return False
         return True
 
-    def changed(self, *keys: str) -> None:
-        """Recompute progress from the store and relabel what shows it."""
-        self.progress = course_progress(self.course, self.store.done_keys(self.course_id))
+    def changed(self, *keys: str, recount: bool = False) -> None:
+        """Recount progress (only the modules holding ``keys``, unless ``recount``) from the
+        store, and relabel what shows it."""
+        done = self.store.done_keys(self.course_id)
+        if recount:
+            self.progress = course_progress(self.course, done)
+        else:
+            self.progress = course_progress(self.course, done, since=self.progress, changed=keys)
         self.tree.update_progress(self.progress, keys)
         self.query_one(ProgressHeader).set_progress(self.progress.overall)
         self.selected = self.tree.cursor_item
 
     def refresh_all(self) -> None:
-        """After another screen (reading list, catch-up...) changed the store."""
-        all_keys = [k for k in self.tree.known_keys()]
-        self.changed(*all_keys)
+        """After another screen (reading list, catch-up...) changed the store, anywhere."""
+        self.changed(*self.tree.known_keys(), recount=True)
 
     @on(SyllabusTree.Toggled)
     def _toggled(self, event: SyllabusTree.Toggled) -> None:

@@ -53,7 +53,12 @@ class ProgressHeader(Horizontal):
 
     def _refresh_right(self) -> None:
         if self.is_mounted:
-            self.query_one("#header-progress", Static).update(self._right())
+            right = self.query_one("#header-progress", Static)
+            text = self._right()
+            # Its width is "auto": only a change of length needs the screen laid out again,
+            # and a toggle usually changes digits, not how many.
+            resized = text.cell_len != right.content_size.width
+            right.update(text, layout=resized)
 
     def watch_learner(self) -> None:
         self._refresh_right()
