@@ -127,8 +127,7 @@ class StudyScreen(Screen[None]):
     def on_mount(self) -> None:
         tree = self.tree
         tree.focus()
-        # The tree built its top level in its own on_mount (children mount first), so the
-        # pane can be filled now and the first layout is the one that is painted.
+        # The tree built its top level in its own on_mount (children mount first).
         self._restore_position()
 
     def _restore_position(self) -> None:
@@ -146,11 +145,10 @@ class StudyScreen(Screen[None]):
 
     def watch_selected(self, item: TreeItem | None) -> None:
         self._refresh_bindings_if_changed()
-        if not self.is_mounted:  # the first selection: fill the pane before the first layout
-            self._show_detail()
-        elif not self._detail_pending:
-            # After the next frame: the tree's move (or tick) is painted first, then the
-            # pane catches up. Presses faster than frames show only the last item.
+        if not self._detail_pending:
+            # After the next frame: the tree (on start, or after a move or tick) is painted
+            # first, then the pane catches up. Presses faster than frames show only the last
+            # item.
             self._detail_pending = True
             self.call_after_refresh(self._show_detail)
 
