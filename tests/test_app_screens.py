@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -376,3 +378,40 @@ async def test_a_slow_course_shows_a_spinner_only_until_it_opens(
         await pilot.pause(0.05)  # past the spinner delay again: the stopped timer stays stopped
         assert not app.screen_stack[0].query(LoadingIndicator)
         assert not app.screen.query(LoadingIndicator)
+
+
+@pytest.fixture
+def collection_paused() -> Iterator[None]:
+    """As ``coursemate`` starts the app: with the garbage collector paused (commands/open_.py)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+@pytest.mark.usefixtures("collection_paused")
+@pytest.mark.parametrize("opens", ["course", "broken course", "folder"])
+async def test_the_app_turns_garbage_collection_back_on_once_started(
+    tmp_path: Path, reference_path: Path, opens: str
+) -> None:
+    if opens == "course":
+        target, screen_type = reference_path, StudyScreen
+    elif opens == "broken course":
+        target = write_course(tmp_path / "broken.md", "title: a: b")
+        screen_type = ErrorScreen
+    else:
+        target = tmp_path / "courses"
+        target.mkdir()
+        hostile_course(target)
+        screen_type = PickerScreen
+    app = make_app(tmp_path, course=target)
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(200):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            if isinstance(app.screen, screen_type):
+                break
+        assert isinstance(app.screen, screen_type)
+        await pilot.pause()
+        assert gc.isenabled()

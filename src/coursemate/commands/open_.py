@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 from pathlib import Path
 
 from coursemate.commands import COMMANDS
@@ -32,6 +33,10 @@ def run(args: argparse.Namespace) -> int:
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
     )
+    # Start-up allocates a great many long-lived objects (Textual's modules, the course, the
+    # first screen's widgets) and almost no cyclic garbage: collecting while it runs only
+    # walks them again and again. The app turns collection back on after its first frame.
+    gc.disable()
     _start_reading(options)
     from coursemate.cli import create_app  # imports Textual: the read overlaps it
 

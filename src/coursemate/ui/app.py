@@ -109,6 +109,7 @@ class CoursemateApp(App[int]):
             from coursemate.ui.screens.picker import PickerScreen, is_course_folder
 
             if is_course_folder(target):
+                gc.enable()  # ``coursemate`` paused it for the start (see commands/open_.py)
                 self.push_screen(PickerScreen(target), self.open_course)
                 return
         self.open_course(target if target is not None else paths.bundled_course())
@@ -162,6 +163,7 @@ class CoursemateApp(App[int]):
         self.push_screen(StudyScreen(event.course, event.store))
         # After the first frame: the reminder is not what the learner opened the app to see.
         self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
+        self.call_after_refresh(gc.enable)
 
     def _remind_of_catchup(self, course: Course, store: Store) -> None:
         """Once per start: the catch-up is near or past and reflections are missing."""
@@ -178,6 +180,7 @@ class CoursemateApp(App[int]):
 
         self._stop_loading_indicator()
         self.push_screen(ErrorScreen(event.problem))
+        gc.enable()  # ``coursemate`` paused it for the start (see commands/open_.py)
 
     def _stop_loading_indicator(self) -> None:
         """The indicator animates at 16 fps even under another screen: remove it once done."""
