@@ -25,7 +25,15 @@ from coursemate.ui.screens.error import (
 from coursemate.ui.screens.picker import PickerScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
 from coursemate.ui.screens.study import StudyScreen, next_status
-from test_app_study import COURSE_ID, go, make_app, store_on_disk, study, tree_of
+from test_app_study import (
+    COURSE_ID,
+    go,
+    make_app,
+    store_on_disk,
+    study,
+    tree_of,
+    until_screen,
+)
 
 HOSTILE_TITLE = "Myth [3]: [bold red]x[/bold red]"
 
@@ -94,13 +102,7 @@ async def test_a_broken_course_shows_the_error_screen(tmp_path: Path) -> None:
     broken.write_text("---\ncode: X\ntitle: a: b\n---\n", encoding="utf-8")
     app = make_app(tmp_path, course=broken)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(100):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, ErrorScreen):
-                break
-        screen = app.screen
-        assert isinstance(screen, ErrorScreen)
+        screen = await until_screen(pilot, ErrorScreen)
         assert screen.problem.file == broken
         assert (screen.problem.line, screen.problem.column) == (3, 9)
         details = rendered(problem_table(screen.problem))
@@ -407,11 +409,6 @@ async def test_the_app_turns_garbage_collection_back_on_once_started(
         screen_type = PickerScreen
     app = make_app(tmp_path, course=target)
     async with app.run_test(size=(100, 30)) as pilot:
-        for _ in range(200):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, screen_type):
-                break
-        assert isinstance(app.screen, screen_type)
+        await until_screen(pilot, screen_type)
         await pilot.pause()
         assert gc.isenabled()

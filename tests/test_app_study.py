@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from coursemate import paths
@@ -23,6 +25,8 @@ from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 
 COURSE_ID = "41711"  # the reference course's id
 FIRST = "m1/r/whats-driving-your-need-for-agility"  # 11 min, module 1
+S = TypeVar("S", bound=Screen[object])
+
 SECOND = "m1/r/what-is-a-product"  # 7 min, module 1
 EBM = "m3/r/the-evidence-based-management-guide"  # site-relative link
 FIRST_EXPERIMENT_TEXT = "Define who your users and buyers are"
@@ -33,15 +37,20 @@ def make_app(tmp_path: Path, **options: object) -> CoursemateApp:
     return create_app(AppOptions(**opts))  # type: ignore[arg-type]
 
 
-async def study(pilot: Pilot[int]) -> StudyScreen:
-    """Wait for the loader worker, then return the study screen."""
+async def until_screen(pilot: Pilot[int], screen_type: type[S]) -> S:
+    """Wait for the loader worker until a ``screen_type`` screen is on top, and return it."""
     app = pilot.app
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if isinstance(app.screen, StudyScreen):
+        if isinstance(app.screen, screen_type):
             return app.screen
-    raise AssertionError(f"the study screen never opened; screen is {app.screen!r}")
+    raise AssertionError(f"no {screen_type.__name__} opened; screen is {app.screen!r}")
+
+
+async def study(pilot: Pilot[int]) -> StudyScreen:
+    """Wait for the loader worker, then return the study screen."""
+    return await until_screen(pilot, StudyScreen)
 
 
 def tree_of(screen: StudyScreen) -> SyllabusTree:
