@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import ProgressBar, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
@@ -279,14 +280,23 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="detail-title", markup=False)
-        yield ProgressBar(total=100, show_eta=False, id="detail-progress")
         yield Static("", id="detail-markdown")
+
+    def _bar(self) -> ProgressBar:
+        """The progress bar, mounted on first use: it is four widgets and a stylesheet, and the
+        app's first frame (the tree) does not need it."""
+        try:
+            return self.query_one("#detail-progress", ProgressBar)
+        except NoMatches:
+            bar = ProgressBar(total=100, show_eta=False, id="detail-progress")
+            self.mount(bar, before="#detail-markdown")
+            return bar
 
     def show(self, ctx: DetailContext, item: TreeItem | None) -> None:
         from rich.markdown import Markdown
 
         progress = item_progress(ctx, item)
-        bar = self.query_one("#detail-progress", ProgressBar)
+        bar = self._bar()
         bar.display = progress is not None
         if progress is not None:
             if progress.minutes_total:
