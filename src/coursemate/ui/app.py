@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -26,6 +26,7 @@ from textual.widgets import LoadingIndicator, Static
 from coursemate import paths
 from coursemate.commands.common import AppOptions
 from coursemate.settings import Settings, load_settings, save_settings
+from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
 from coursemate.ui.links import resolve_link
 
 if TYPE_CHECKING:
@@ -89,6 +90,7 @@ class CoursemateApp(App[int]):
         self._last_save_error: str | None = None
         self._signals: list[signal.Signals] = []
         self._spinner: Timer | None = None
+        self._collector = IdleCollector()
 
     @property
     def site_url(self) -> str | None:
@@ -156,9 +158,11 @@ class CoursemateApp(App[int]):
         self.course, self.store = event.course, event.store
         self._stop_loading_indicator()
         # The course model lives as long as the app: move it out of the collector's reach, so
-        # full collections (triggered by the UI's short-lived garbage) do not walk a large
-        # course's hundred thousand objects in the middle of a key press.
+        # full collections do not walk a large course's hundred thousand objects; and hold
+        # those collections back until the learner pauses (see ui/idle_collector.py).
         gc.freeze()
+        self._collector.start()
+        self.set_interval(IDLE_AFTER / 2, self._collector.tick)
         self._tell_store_messages(event.store)
         self.push_screen(StudyScreen(event.course, event.store))
         # After the first frame: the reminder is not what the learner opened the app to see.
@@ -259,6 +263,12 @@ class CoursemateApp(App[int]):
         # The last line of defence (ctrl+q, ctrl+c, errors): whatever is unsaved is written.
         self.save_now()
         self._remove_signal_handlers()
+        self._collector.stop()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._collector.touch()
+        await super().on_event(event)
 
     def _install_signal_handlers(self) -> None:
         try:

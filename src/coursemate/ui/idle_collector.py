@@ -1,0 +1,74 @@
+"""When Python's garbage collector walks the whole heap: when the learner pauses, not mid-press.
+
+A full (oldest-generation) collection walks every live object that is not frozen. With a
+large course's tree expanded that takes 10–50 ms, and CPython starts one whenever enough
+objects have survived, which is to say during some key press: in the benchmark every one of
+the slowest presses overlapped one (see benchmarks/README.md). So while the app runs:
+
+- the course, built once and kept for the app's life, is frozen out of the collector's reach
+  (``gc.freeze`` when it opens, in ``ui/app.py``);
+- the young generations are collected as usual: they are cheap and catch most cycles;
+- the oldest generation waits until there has been no input for ``IDLE_AFTER`` seconds, or,
+  so memory stays bounded through long unbroken input, until ``OLDEST_EVERY`` young passes
+  have gone by (CPython's default is 10).
+
+No Textual here: the app feeds it input times and ticks.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+IDLE_AFTER = 1.0  # seconds without input before the oldest generation is collected
+OLDEST_EVERY = 200  # young-generation passes that force an oldest-generation collection
+
+
+class IdleCollector:
+    """Holds back full collections while input arrives; runs them when input stops."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._last_input = clock()
+        self._saved: tuple[int, int, int] | None = None
+
+    @property
+    def started(self) -> bool:
+        return self._saved is not None
+
+    @property
+    def last_input(self) -> float:
+        return self._last_input
+
+    def start(self) -> None:
+        if self._saved is None:
+            self._saved = gc.get_threshold()
+            young, middle, _ = self._saved
+            gc.set_threshold(young, middle, OLDEST_EVERY)
+
+    def stop(self) -> None:
+        """Give CPython its thresholds back (tests run many apps in one process)."""
+        if self._saved is not None:
+            gc.set_threshold(*self._saved)
+            self._saved = None
+
+    def touch(self) -> None:
+        """Input arrived: hold the full collection back a little longer."""
+        self._last_input = self._clock()
+
+    def tick(self) -> bool:
+        """Collect the oldest generation if the learner paused and anything reached it.
+
+        True when it collected.
+        """
+        if self._saved is None or not gc.isenabled():
+            return False
+        if self._clock() - self._last_input < IDLE_AFTER:
+            return False
+        # The third count is the number of middle-generation passes since the last full
+        # collection: 0 means nothing new can have reached the oldest generation.
+        if gc.get_count()[2] == 0:
+            return False
+        gc.collect()
+        return True
