@@ -119,6 +119,21 @@ async def test_space_and_enter_toggle_a_resource_done(tmp_path: Path) -> None:
     assert store_on_disk(tmp_path).is_done(COURSE_ID, FIRST)
 
 
+async def test_the_header_keeps_its_width_as_progress_grows(tmp_path: Path) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        right = screen.query_one("#header-progress", Static)
+        widest = len("alice  Pre-reading 551/551 min · 100%") + right.styles.padding.left
+        assert right.region.width == widest
+        await go(pilot, screen, FIRST)
+        await pilot.press("space")  # 0 -> 11 minutes: one digit more, still the same box
+        assert header_text(screen) == "alice  Pre-reading 11/551 min · 1%"
+        assert right.region.width == widest
+        header = screen.query_one("#progress-header")
+        assert right.region.right == header.content_region.right  # at the header's end
+
+
 async def test_space_on_a_module_expands_it_and_marks_nothing(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -20,6 +21,13 @@ def progress_text(overall: ModuleProgress) -> str:
     return f"Pre-reading {overall.minutes_done}/{overall.minutes_total} min · {overall.percent}%"
 
 
+def widest_progress_text(overall: ModuleProgress) -> str:
+    """The longest ``progress_text`` these totals can give: everything done."""
+    return progress_text(
+        replace(overall, minutes_done=overall.minutes_total, items_done=overall.items_total)
+    )
+
+
 class ProgressHeader(Horizontal):
     """Course on the left (shortened to fit), learner and progress on the right."""
 
@@ -31,6 +39,11 @@ class ProgressHeader(Horizontal):
         self.course = course
         self.set_reactive(ProgressHeader.learner, learner)
         self.set_reactive(ProgressHeader.summary, progress_text(overall))
+        self._widest_summary = widest_progress_text(overall)
+        self._min_width = 0
+
+    def on_mount(self) -> None:
+        self._apply_right()
 
     def compose(self) -> ComposeResult:
         title = Text()
@@ -41,24 +54,31 @@ class ProgressHeader(Horizontal):
         yield Static(title, id="header-course", markup=False)
         yield Static(self._right(), id="header-progress", markup=False)
 
-    def _right(self) -> Text:
+    def _right(self, summary: str | None = None) -> Text:
         text = Text()
         text.append(self.learner, style="bold")
         text.append("  ")
-        text.append(self.summary)
+        text.append(self.summary if summary is None else summary)
         return text
 
     def set_progress(self, overall: ModuleProgress) -> None:
+        self._widest_summary = widest_progress_text(overall)
         self.summary = progress_text(overall)
 
     def _refresh_right(self) -> None:
         if self.is_mounted:
-            right = self.query_one("#header-progress", Static)
-            text = self._right()
-            # Its width is "auto": only a change of length needs the screen laid out again,
-            # and a toggle usually changes digits, not how many.
-            resized = text.cell_len != right.content_size.width
-            right.update(text, layout=resized)
+            self._apply_right()
+
+    def _apply_right(self) -> None:
+        right = self.query_one("#header-progress", Static)
+        # As wide as it can ever get for this learner and these totals (CSS right-aligns the
+        # text): a toggle that adds a digit neither shifts the header nor makes the whole
+        # screen be laid out again in the middle of a key press.
+        widest = self._right(self._widest_summary).cell_len
+        if widest != self._min_width:
+            self._min_width = widest
+            right.styles.min_width = widest + right.styles.padding.left
+        right.update(self._right(), layout=False)
 
     def watch_learner(self) -> None:
         self._refresh_right()

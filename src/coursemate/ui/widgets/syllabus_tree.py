@@ -343,18 +343,28 @@ class SyllabusTree(Tree[TreeItem]):
         """Relabel the changed items and the modules or group holding them (counts move)."""
         self.progress = progress
         changed = tuple(changed)
+        holders: dict[int, Node] = {}
         for key in changed:
             node = self._key_nodes.get(key)
             if node is None:
                 continue
             self._relabel(node)
             if node.parent is not None and isinstance(node.parent.data, Assignment):
-                self._relabel(node.parent)
+                holders[node.parent.id] = node.parent
         # A module's (or the pre-reading group's) counts move only when one of its own items
         # changed: on a 500-module course, relabelling them all made every toggle slow.
         for top_key in {key.split("/", 1)[0] for key in changed}:
             if (node := self._key_nodes.get(top_key)) is not None:
-                self._relabel(node)
+                holders[node.id] = node
+        # The item itself paints first; the counts of what holds it follow a frame later.
+        # Relabelling a node repaints its whole visible subtree (TreeNode.set_label): about
+        # twenty lines for a module, where the tick the learner is looking at is one.
+        if holders:
+            self.call_after_refresh(self._relabel_nodes, list(holders.values()))
+
+    def _relabel_nodes(self, nodes: list[Node]) -> None:
+        for node in nodes:
+            self._relabel(node)
 
     def add_own_experiment(self, mine: OwnExperiment) -> None:
         node = self._key_nodes.get(mine.assignment_key)
