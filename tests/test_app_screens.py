@@ -16,6 +16,8 @@ from textual.widgets import OptionList, Static
 from coursemate import paths
 from coursemate.course.model import Resource
 from coursemate.settings import load_settings
+from coursemate.ui.app import SETTLE_DELAY
+from coursemate.ui.idle_collector import pause_for_start
 from coursemate.ui.screens.error import (
     ErrorScreen,
     ProblemsScreen,
@@ -385,7 +387,7 @@ async def test_a_slow_course_shows_a_spinner_only_until_it_opens(
 @pytest.fixture
 def collection_paused() -> Iterator[None]:
     """As ``coursemate`` starts the app: with the garbage collector paused (commands/open_.py)."""
-    gc.disable()
+    pause_for_start()
     try:
         yield
     finally:
@@ -410,5 +412,5 @@ async def test_the_app_turns_garbage_collection_back_on_once_started(
     app = make_app(tmp_path, course=target)
     async with app.run_test(size=(100, 30)) as pilot:
         await until_screen(pilot, screen_type)
-        await pilot.pause()
+        await pilot.pause(SETTLE_DELAY * 2)  # the study screen settles memory after a moment
         assert gc.isenabled()

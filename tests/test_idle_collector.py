@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 
-from coursemate.ui.idle_collector import IDLE_AFTER, OLDEST_EVERY, IdleCollector
+from coursemate.ui.app import SETTLE_DELAY
+from coursemate.ui.idle_collector import (
+    IDLE_AFTER,
+    OLDEST_EVERY,
+    IdleCollector,
+    pause_for_start,
+)
 from test_app_study import make_app, study
 
 
@@ -45,14 +51,20 @@ def collector() -> Iterator[tuple[IdleCollector, FakeClock]]:
         yield idle, clock
     finally:
         idle.stop()
+        gc.enable()
+        gc.unfreeze()
 
 
-def test_start_raises_only_the_oldest_threshold_and_stop_restores_it(
-    collector: tuple[IdleCollector, FakeClock],
+def test_start_collects_freezes_resumes_and_raises_only_the_oldest_threshold(
+    collector: tuple[IdleCollector, FakeClock], full_collections: list[int]
 ) -> None:
     idle, _ = collector
     before = gc.get_threshold()
+    pause_for_start()
     idle.start()
+    assert full_collections == [1]  # start-up's garbage, before anything is frozen
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled()
     assert gc.get_threshold() == (before[0], before[1], OLDEST_EVERY)
     idle.stop()
     assert gc.get_threshold() == before
@@ -63,6 +75,7 @@ def test_collects_the_oldest_generation_only_after_a_pause(
 ) -> None:
     idle, clock = collector
     idle.start()
+    full_collections.clear()
     gc.collect(1)  # a middle-generation pass: something may have reached the oldest
     assert gc.get_count()[2] > 0
 
@@ -86,8 +99,11 @@ def test_does_nothing_before_start_or_while_collection_is_paused(
     gc.collect(1)
     clock.now += 10 * IDLE_AFTER
     assert idle.tick() is False  # not started: CPython's own schedule applies
+    assert full_collections == []
     idle.start()
-    gc.disable()  # as during start-up (commands/open_.py)
+    full_collections.clear()
+    gc.collect(1)
+    pause_for_start()  # as ``coursemate`` does before the app starts
     try:
         assert idle.tick() is False
     finally:
@@ -102,6 +118,7 @@ async def test_the_app_holds_full_collections_back_while_open_and_restores_cpyth
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         await study(pilot)
+        await pilot.pause(SETTLE_DELAY * 2)
         assert gc.get_threshold()[2] == OLDEST_EVERY
         collector = app._collector
         stamp = collector.last_input

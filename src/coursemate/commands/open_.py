@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 from pathlib import Path
 
 from coursemate.commands import COMMANDS
@@ -14,6 +13,7 @@ from coursemate.commands.common import (
     add_site_url_argument,
     add_store_arguments,
 )
+from coursemate.ui.idle_collector import pause_for_start
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -33,10 +33,9 @@ def run(args: argparse.Namespace) -> int:
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
     )
-    # Start-up allocates a great many long-lived objects (Textual's modules, the course, the
-    # first screen's widgets) and almost no cyclic garbage: collecting while it runs only
-    # walks them again and again. The app turns collection back on after its first frame.
-    gc.disable()
+    # Start-up allocates a great many long-lived objects and little garbage: collecting while
+    # it runs only walks them again and again (see ui/idle_collector.py).
+    pause_for_start()
     _start_reading(options)
     from coursemate.cli import create_app  # imports Textual: the read overlaps it
 

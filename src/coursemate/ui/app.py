@@ -10,7 +10,6 @@ synchronously before the terminal is restored.
 from __future__ import annotations
 
 import asyncio
-import gc
 import json
 import signal
 from pathlib import Path
@@ -26,6 +25,7 @@ from textual.widgets import LoadingIndicator, Static
 from coursemate import paths
 from coursemate.commands.common import AppOptions
 from coursemate.settings import Settings, load_settings, save_settings
+from coursemate.ui import idle_collector
 from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
 from coursemate.ui.links import resolve_link
 
@@ -40,6 +40,7 @@ SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
 # only cost the first paint time (the reference course opens in a few milliseconds).
 SPINNER_DELAY = 0.25
 HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
+SETTLE_DELAY = 0.1  # seconds after the course opens: past the first frame and the pane's
 
 
 class CoursemateApp(App[int]):
@@ -111,7 +112,7 @@ class CoursemateApp(App[int]):
             from coursemate.ui.screens.picker import PickerScreen, is_course_folder
 
             if is_course_folder(target):
-                gc.enable()  # ``coursemate`` paused it for the start (see commands/open_.py)
+                idle_collector.resume()
                 self.push_screen(PickerScreen(target), self.open_course)
                 return
         self.open_course(target if target is not None else paths.bundled_course())
@@ -157,17 +158,16 @@ class CoursemateApp(App[int]):
 
         self.course, self.store = event.course, event.store
         self._stop_loading_indicator()
-        # The course model lives as long as the app: move it out of the collector's reach, so
-        # full collections do not walk a large course's hundred thousand objects; and hold
-        # those collections back until the learner pauses (see ui/idle_collector.py).
-        gc.freeze()
-        self._collector.start()
-        self.set_interval(IDLE_AFTER / 2, self._collector.tick)
         self._tell_store_messages(event.store)
         self.push_screen(StudyScreen(event.course, event.store))
         # After the first frame: the reminder is not what the learner opened the app to see.
         self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
-        self.call_after_refresh(gc.enable)
+        # And once the reading pane has filled too, settle memory (see ui/idle_collector.py).
+        self.set_timer(SETTLE_DELAY, self._start_collector)
+
+    def _start_collector(self) -> None:
+        self._collector.start()
+        self.set_interval(IDLE_AFTER / 2, self._collector.tick)
 
     def _remind_of_catchup(self, course: Course, store: Store) -> None:
         """Once per start: the catch-up is near or past and reflections are missing."""
@@ -184,7 +184,7 @@ class CoursemateApp(App[int]):
 
         self._stop_loading_indicator()
         self.push_screen(ErrorScreen(event.problem))
-        gc.enable()  # ``coursemate`` paused it for the start (see commands/open_.py)
+        idle_collector.resume()
 
     def _stop_loading_indicator(self) -> None:
         """The indicator animates at 16 fps even under another screen: remove it once done."""

@@ -1,12 +1,16 @@
-"""When Python's garbage collector walks the whole heap: when the learner pauses, not mid-press.
+"""When Python's garbage collector runs: not during start-up, and not in the middle of a press.
+
+Start-up allocates a great many long-lived objects (Textual's modules, the course, the first
+screen's widgets) and little garbage, so ``coursemate`` pauses collection for it
+(``pause_for_start``) and ``IdleCollector.start`` resumes it once the first screen is up.
 
 A full (oldest-generation) collection walks every live object that is not frozen. With a
 large course's tree expanded that takes 10–50 ms, and CPython starts one whenever enough
 objects have survived, which is to say during some key press: in the benchmark every one of
 the slowest presses overlapped one (see benchmarks/README.md). So while the app runs:
 
-- the course, built once and kept for the app's life, is frozen out of the collector's reach
-  (``gc.freeze`` when it opens, in ``ui/app.py``);
+- what start-up left behind is collected, then everything still alive (the course, built
+  once and kept for the app's life, above all) is frozen out of the collector's reach;
 - the young generations are collected as usual: they are cheap and catch most cycles;
 - the oldest generation waits until there has been no input for ``IDLE_AFTER`` seconds, or,
   so memory stays bounded through long unbroken input, until ``OLDEST_EVERY`` young passes
@@ -23,6 +27,16 @@ from collections.abc import Callable
 
 IDLE_AFTER = 1.0  # seconds without input before the oldest generation is collected
 OLDEST_EVERY = 200  # young-generation passes that force an oldest-generation collection
+
+
+def pause_for_start() -> None:
+    """Stop collecting until the app's first screen is up (``IdleCollector.start`` resumes)."""
+    gc.disable()
+
+
+def resume() -> None:
+    """Collect again, for apps that never reach ``IdleCollector.start`` (picker, error)."""
+    gc.enable()
 
 
 class IdleCollector:
@@ -42,7 +56,13 @@ class IdleCollector:
         return self._last_input
 
     def start(self) -> None:
+        """Once the course is open and on screen: collect start-up's garbage (a few thousand
+        objects, ~20 ms), freeze what lives on, turn collection back on, and from then on hold
+        full collections back until the learner pauses."""
         if self._saved is None:
+            gc.collect()
+            gc.freeze()
+            gc.enable()
             self._saved = gc.get_threshold()
             young, middle, _ = self._saved
             gc.set_threshold(young, middle, OLDEST_EVERY)
