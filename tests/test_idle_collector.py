@@ -68,6 +68,7 @@ def test_start_collects_freezes_resumes_and_raises_only_the_oldest_threshold(
     assert gc.get_threshold() == (before[0], before[1], OLDEST_EVERY)
     idle.stop()
     assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
 
 
 def test_collects_the_oldest_generation_only_after_a_pause(

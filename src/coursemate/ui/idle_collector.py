@@ -68,9 +68,11 @@ class IdleCollector:
             gc.set_threshold(young, middle, OLDEST_EVERY)
 
     def stop(self) -> None:
-        """Give CPython its thresholds back (tests run many apps in one process)."""
+        """Give CPython its thresholds and the frozen objects back (the app is closing; tests
+        run many apps in one process, and what this app froze is garbage from now on)."""
         if self._saved is not None:
             gc.set_threshold(*self._saved)
+            gc.unfreeze()
             self._saved = None
 
     def touch(self) -> None:
