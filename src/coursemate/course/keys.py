@@ -44,6 +44,11 @@ def fold(text: str) -> str:
     return _FOLD.sub(" ", text.casefold()).strip()
 
 
+def top_key(key: str) -> str:
+    """The key of the module (or ``pre`` for pre-reading) that holds the item with ``key``."""
+    return key.split("/", 1)[0]
+
+
 def module_key(module_id: str, title: str) -> str:
     return "m" + (slug(module_id) or slug(title) or short_hash(title or module_id))
 

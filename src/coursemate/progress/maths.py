@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from coursemate.course.keys import top_key
+
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Resource
 
@@ -95,7 +97,7 @@ def course_progress(
         modules = {m.key: _tally(m.key, m.resources, done) for m in course.modules}
         order = tuple(res.key for res in course.all_resources())
     else:
-        tops = {key.split("/", 1)[0] for key in changed}
+        tops = {top_key(key) for key in changed}
         prereading = (
             _tally(PREREADING_KEY, course.prereading, done)
             if PREREADING_KEY in tops

@@ -48,10 +48,6 @@ class IdleCollector:
         self._saved: tuple[int, int, int] | None = None
 
     @property
-    def started(self) -> bool:
-        return self._saved is not None
-
-    @property
     def last_input(self) -> float:
         return self._last_input
 

@@ -17,6 +17,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.document import next_status
 from coursemate.progress.maths import CourseProgress, course_progress
@@ -228,7 +229,7 @@ class StudyScreen(Screen[None]):
         if isinstance(item, Assignment):
             return item
         if isinstance(item, Experiment | OwnExperiment):
-            module = self.course.find(item.key.split("/", 1)[0])
+            module = self.course.find(top_key(item.key))
             return module.assignment if isinstance(module, Module) else None
         return None
 

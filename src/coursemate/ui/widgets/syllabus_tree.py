@@ -19,6 +19,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.store import OwnExperiment, StoreError
 
@@ -353,8 +354,8 @@ class SyllabusTree(Tree[TreeItem]):
                 holders[node.parent.id] = node.parent
         # A module's (or the pre-reading group's) counts move only when one of its own items
         # changed: on a 500-module course, relabelling them all made every toggle slow.
-        for top_key in {key.split("/", 1)[0] for key in changed}:
-            if (node := self._key_nodes.get(top_key)) is not None:
+        for holder_key in {top_key(key) for key in changed}:
+            if (node := self._key_nodes.get(holder_key)) is not None:
                 holders[node.id] = node
         # The item itself paints first; the counts of what holds it follow a frame later.
         # Relabelling a node repaints its whole visible subtree (TreeNode.set_label): about
@@ -381,7 +382,7 @@ class SyllabusTree(Tree[TreeItem]):
         if key in self._key_nodes:
             node = self._key_nodes[key]
         else:
-            module_key = key.split("/", 1)[0]
+            module_key = top_key(key)
             parent = self._key_nodes.get(module_key)
             if parent is None:
                 return None
