@@ -22,6 +22,7 @@ from textual.widgets.tree import TreeNode
 from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.store import OwnExperiment, StoreError
+from coursemate.ui.widgets.node_cached_tree import NodeCachedTree
 
 if TYPE_CHECKING:
     from coursemate.progress.maths import CourseProgress, ModuleProgress
@@ -134,7 +135,7 @@ def experiment_label(text: str, chosen: bool, status: str | None, *, own: bool =
     return Label(name, Text(f" · {status}" if chosen and status else "", style="dim"))
 
 
-class SyllabusTree(Tree[TreeItem]):
+class SyllabusTree(NodeCachedTree[TreeItem]):
     """The course as a tree of domain objects, labelled with the learner's progress."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
