@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 HEAVY = ("yaml", "markdown_it", "frontmatter", "textual", "icalendar", "filelock")
 
@@ -41,3 +42,17 @@ def test_course_package_names_still_resolve_lazily() -> None:
     assert callable(course.load_course)
     assert course.CourseError.__module__ == "coursemate.course.errors"
     assert set(course.__all__) <= set(dir(course))
+
+
+def test_opening_the_reference_course_needs_no_markdown_parser(reference_path: Path) -> None:
+    # Its experiments are plain one-line lists: the fast path splits them, and the ~25 ms
+    # import of markdown-it stays off every start-up (the reading pane imports it later).
+    code = (
+        "from pathlib import Path\nfrom coursemate.course import load_course\n"
+        f"course = load_course(Path({str(reference_path)!r}))\n"
+        "assert sum(len(m.assignment.experiments) for m in course.modules if m.assignment) > 10\n"
+        "import coursemate.ui.app, coursemate.ui.screens.study"
+    )
+    modules = _modules_after(code)
+    assert "markdown_it" not in modules
+    assert "webbrowser" not in modules

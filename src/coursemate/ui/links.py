@@ -9,7 +9,6 @@ tested on their own.
 
 from __future__ import annotations
 
-import webbrowser
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -78,6 +77,8 @@ def open_in_browser(url: str) -> str | None:
     """
     if not _is_web_url(url):
         return f"refused to open {url!r}: not an http(s) link"
+    import webbrowser  # here, not at start-up: only a pressed key needs it
+
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
