@@ -42,7 +42,7 @@ class NodeCachedTree(Tree[T], Generic[T]):
         disabled: bool = False,
     ) -> None:
         self._node_lines: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(CACHE_LINES)
-        self._pass_style: Style | None = None
+        self._pass: tuple[object, ...] | None = None  # see render_lines
         super().__init__(label, data, name=name, id=id, classes=classes, disabled=disabled)
 
     def clear(self) -> NodeCachedTree[T]:
@@ -60,21 +60,34 @@ class NodeCachedTree(Tree[T], Generic[T]):
         super()._on_resize(event)
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # Tree.render_line asks for the widget's style once per line, a walk up the DOM;
-        # it cannot change within one pass.
-        self._pass_style = self.rich_style
+        # What every line of one pass shares is worked out once: Tree.render_line alone
+        # asks for the widget's style per line, a walk up the DOM.
+        self._pass = self._shared_key(self.rich_style)
         try:
             return super().render_lines(crop)
         finally:
-            self._pass_style = None
+            self._pass = None
+
+    def _shared_key(self, base_style: Style) -> tuple[object, ...]:
+        """The parts of a line's cache key that are the same for every line."""
+        return (
+            base_style,
+            self.hover_line >= 0,
+            self.scrollable_content_region.width,
+            # Lines are padded to this; the deepest open line does not move the others.
+            max(self.virtual_size.width, self.size.width),
+            self.get_pseudo_class_state(),
+            self.show_guides,
+            self.guide_depth,
+        )
 
     def render_line(self, y: int) -> Strip:
-        if self._pass_style is None:
+        if self._pass is None:
             return super().render_line(y)
         scroll_x, scroll_y = self.scroll_offset
-        return self._render_line(
-            y + scroll_y, scroll_x, scroll_x + self.size.width, self._pass_style
-        )
+        base_style = self._pass[0]
+        assert isinstance(base_style, Style)
+        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, base_style)
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         tree_lines = self._tree_lines
@@ -83,7 +96,9 @@ class NodeCachedTree(Tree[T], Generic[T]):
         line = tree_lines[y]
         path = line.path
         node = path[-1]
+        shared = self._pass if self._pass is not None else self._shared_key(base_style)
         key = (
+            shared,
             node._id,
             # The root's count moves on every rebuild of the lines, so only its own line
             # follows it; everyone else's label, expansion, hover and cursor bump their own.
@@ -91,18 +106,10 @@ class NodeCachedTree(Tree[T], Generic[T]):
             # Guides: each ancestor's place among its siblings, and hover/cursor on the path.
             tuple((n._hover_, n._selected_, n.is_last) for n in path),
             line.last,
-            self.hover_line >= 0,
             self.hover_line == y,
             self.cursor_line == y,
             x1,
             x2,
-            self.scrollable_content_region.width,
-            # Lines are padded to this; the deepest open line does not move the others.
-            max(self.virtual_size.width, self.size.width),
-            base_style,
-            self._pseudo_class_state,
-            self.show_guides,
-            self.guide_depth,
         )
         cached = self._node_lines.get(key)
         if cached is None:
