@@ -302,7 +302,7 @@ async def test_reading_list_sorts_and_keeps_totals(tmp_path: Path) -> None:
 
 
 def test_tree_labels_never_parse_markup() -> None:
-    from coursemate.ui.widgets.syllabus_tree import resource_label
+    from coursemate.ui.widgets.syllabus_items import resource_label
 
     res = Resource("k", "resource", HOSTILE_TITLE, None, 3, "blog", None)
     label = resource_label(res, done=True).joined()

@@ -11,7 +11,8 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from coursemate.course.model import Module
-from coursemate.ui.widgets.syllabus_tree import SyllabusTree, TreeItem
+from coursemate.ui.widgets.syllabus_items import TreeItem
+from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 from test_app_study import make_app, study, tree_of
 
 Cell = tuple[str, Style | None, dict[str, object]]

@@ -18,7 +18,7 @@ from textual.widgets.data_table import CellDoesNotExist
 from coursemate.course.model import Course, Resource
 from coursemate.progress.store import StoreError
 from coursemate.ui.widgets.keys_footer import KeysFooter
-from coursemate.ui.widgets.syllabus_tree import TICK, resource_icon
+from coursemate.ui.widgets.syllabus_items import TICK, resource_icon
 
 if TYPE_CHECKING:
     from coursemate.progress.store import Store

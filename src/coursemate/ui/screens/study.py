@@ -26,7 +26,8 @@ from coursemate.ui.commands import CourseCommands
 from coursemate.ui.widgets.detail_pane import DetailContext, DetailPane
 from coursemate.ui.widgets.keys_footer import KeysFooter
 from coursemate.ui.widgets.progress_header import ProgressHeader
-from coursemate.ui.widgets.syllabus_tree import PrereadingGroup, SyllabusTree, TreeItem
+from coursemate.ui.widgets.syllabus_items import PrereadingGroup, TreeItem
+from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 
 if TYPE_CHECKING:
     from coursemate.progress.store import Store
@@ -388,7 +389,7 @@ class StudyScreen(Screen[None]):
         self.refresh_bindings()
 
     def _searchable(self) -> list[tuple[str, TreeItem]]:
-        from coursemate.ui.widgets.syllabus_tree import walk_items
+        from coursemate.ui.widgets.syllabus_items import walk_items
 
         items = list(walk_items(self.course))
         items += [(o.key, o) for o in self.store.own_experiments(self.course_id)]

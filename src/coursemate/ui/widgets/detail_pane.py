@@ -21,7 +21,7 @@ from coursemate.course.model import Assignment, Course, Experiment, Module, Reso
 from coursemate.progress.store import REFLECTION_FIELDS, OwnExperiment
 from coursemate.ui.links import resolve_link
 from coursemate.ui.widgets.render_once import RenderOnce
-from coursemate.ui.widgets.syllabus_tree import (
+from coursemate.ui.widgets.syllabus_items import (
     BOX,
     BOX_CHECKED,
     TICK,

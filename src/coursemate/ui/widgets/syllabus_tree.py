@@ -1,16 +1,14 @@
 """The syllabus tree: course → pre-reading → modules → resources and assignment → experiments.
 
-Domain objects live in ``node.data`` (the posting style); labels are built here from the course
-and the learner store, always as ``rich.text.Text`` so course text is never read as markup.
-A module's children are built only when it is first expanded, so a course with hundreds of
-modules opens as fast as one with three.
+Domain objects live in ``node.data`` (the posting style); their labels come from
+``syllabus_items`` with the learner's progress and store. A module's children are built only
+when it is first expanded, so a course with hundreds of modules opens as fast as one with three.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar, NamedTuple, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.style import Style
 from rich.text import Text
@@ -23,116 +21,22 @@ from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.store import OwnExperiment, StoreError
 from coursemate.ui.widgets.node_cached_tree import NodeCachedTree
+from coursemate.ui.widgets.syllabus_items import (
+    Label,
+    PrereadingGroup,
+    TreeItem,
+    assignment_label,
+    experiment_label,
+    group_label,
+    module_label,
+    resource_label,
+)
 
 if TYPE_CHECKING:
-    from coursemate.progress.maths import CourseProgress, ModuleProgress
+    from coursemate.progress.maths import CourseProgress
     from coursemate.progress.store import Store
 
-
-@dataclass(frozen=True)
-class PrereadingGroup:
-    """The "Before the course" node: the course's pre-reading items."""
-
-    resources: tuple[Resource, ...]
-    key: str = "pre"
-    title: str = "Before the course"
-
-
-TreeItem: TypeAlias = (
-    Course | PrereadingGroup | Module | Resource | Assignment | Experiment | OwnExperiment
-)
 Node: TypeAlias = TreeNode[TreeItem]
-
-# (glyph, ASCII fallback) per kind of resource; the file's ``type`` is free text.
-_ICONS: dict[str, tuple[str, str]] = {
-    "watch": ("▣", ">"),
-    "read": ("¶", "~"),
-    "guide": ("≡", "="),
-    "do": ("✦", "*"),
-    "other": ("•", "-"),
-}
-_TYPE_KIND: dict[str, str] = {
-    **dict.fromkeys(("video", "presentation", "waveform-lines", "podcast", "audio"), "watch"),
-    **dict.fromkeys(("blog", "article", "newspaper", "page", "forum", "post"), "read"),
-    **dict.fromkeys(
-        ("guide", "handshake-angle", "whitepaper", "file-pdf", "pdf", "book", "learning"),
-        "guide",
-    ),
-    **dict.fromkeys(("flask-vial", "excersize", "exercise", "quiz", "assessment"), "do"),
-}
-TICK, BOX, BOX_CHECKED = "✓", "☐", "☑"
-
-
-def resource_icon(resource_type: str, *, ascii_only: bool = False) -> str:
-    """A one-cell icon for a resource type; ASCII when the terminal cannot show Unicode."""
-    kind = _TYPE_KIND.get(resource_type.strip().lower(), "other")
-    glyph, fallback = _ICONS[kind]
-    return fallback if ascii_only else glyph
-
-
-def minutes_text(minutes: int | None) -> str:
-    return "? min" if minutes is None else f"{minutes} min"
-
-
-class Label(NamedTuple):
-    """A node label in two parts: the name, which may be shortened with an ellipsis when the
-    tree is narrow, and the tail (minutes, counts, ticks), which always stays visible."""
-
-    name: Text
-    tail: Text
-
-    def joined(self) -> Text:
-        return Text.assemble(self.name, self.tail)
-
-
-def module_label(module: Module, progress: ModuleProgress | None) -> Label:
-    name = Text()
-    name.append(f"{module.number} ", style="bold")
-    name.append(module.title or f"Module {module.number}")
-    details = [minutes_text(module.minutes)] if module.minutes is not None else []
-    if progress is not None and progress.items_total:
-        details.append(f"{progress.items_done}/{progress.items_total}")
-    tail = Text(" · " + " · ".join(details) if details else "", style="dim")
-    if progress is not None and progress.items_total and progress.percent == 100:
-        tail.append(f" {TICK}", style="bold green")
-    return Label(name, tail)
-
-
-def group_label(group: PrereadingGroup, progress: ModuleProgress | None) -> Label:
-    tail = Text(style="dim")
-    if progress is not None and progress.items_total:
-        tail.append(
-            f" · {progress.minutes_total} min · {progress.items_done}/{progress.items_total}"
-        )
-        if progress.percent == 100:
-            tail.append(f" {TICK}", style="bold green")
-    return Label(Text(group.title, style="italic"), tail)
-
-
-def resource_label(resource: Resource, done: bool, *, ascii_only: bool = False) -> Label:
-    name = Text()
-    name.append(resource_icon(resource.type, ascii_only=ascii_only) + " ", style="cyan")
-    name.append(resource.title or "(untitled)", style="dim" if done else "")
-    tail = Text(f" · {minutes_text(resource.minutes)}", style="dim")
-    if done:
-        tail.append(" " + ("x" if ascii_only else TICK), style="bold green")
-    return Label(name, tail)
-
-
-def assignment_label(assignment: Assignment, chosen: int) -> Label:
-    name = Text()
-    name.append("Assignment: ", style="bold")
-    name.append(assignment.title)
-    return Label(name, Text(f" · {chosen} chosen" if chosen else "", style="dim"))
-
-
-def experiment_label(text: str, chosen: bool, status: str | None, *, own: bool = False) -> Label:
-    name = Text()
-    name.append(f"{BOX_CHECKED if chosen else BOX} ", style="bold green" if chosen else "")
-    if own:
-        name.append("(mine) ", style="italic magenta")
-    name.append(text)
-    return Label(name, Text(f" · {status}" if chosen and status else "", style="dim"))
 
 
 class SyllabusTree(NodeCachedTree[TreeItem]):
@@ -478,17 +382,3 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
             node.collapse()
         else:
             self.action_cursor_parent()
-
-
-def walk_items(course: Course) -> Iterable[tuple[str, TreeItem]]:
-    """Every item with its key, for searching (own experiments come from the store)."""
-    for res in course.prereading:
-        yield res.key, res
-    for module in course.modules:
-        yield module.key, module
-        for res in module.resources:
-            yield res.key, res
-        if module.assignment is not None:
-            yield module.assignment.key, module.assignment
-            for exp in module.assignment.experiments:
-                yield exp.key, exp
