@@ -42,7 +42,9 @@ class NodeCachedTree(Tree[T], Generic[T]):
         disabled: bool = False,
     ) -> None:
         self._node_lines: LRUCache[tuple[object, ...], tuple[int, Strip]] = LRUCache(CACHE_LINES)
-        self._pass: tuple[object, ...] | None = None  # see render_lines
+        # Set for the length of one render_lines pass (see there).
+        self._pass_style: Style | None = None
+        self._pass_key: tuple[object, ...] | None = None
         super().__init__(label, data, name=name, id=id, classes=classes, disabled=disabled)
 
     def clear(self) -> NodeCachedTree[T]:
@@ -62,11 +64,12 @@ class NodeCachedTree(Tree[T], Generic[T]):
     def render_lines(self, crop: Region) -> list[Strip]:
         # What every line of one pass shares is worked out once: Tree.render_line alone
         # asks for the widget's style per line, a walk up the DOM.
-        self._pass = self._shared_key(self.rich_style)
+        self._pass_style = self.rich_style
+        self._pass_key = self._shared_key(self._pass_style)
         try:
             return super().render_lines(crop)
         finally:
-            self._pass = None
+            self._pass_style = self._pass_key = None
 
     def _shared_key(self, base_style: Style) -> tuple[object, ...]:
         """The parts of a line's cache key that are the same for every line."""
@@ -82,12 +85,12 @@ class NodeCachedTree(Tree[T], Generic[T]):
         )
 
     def render_line(self, y: int) -> Strip:
-        if self._pass is None:
+        if self._pass_style is None:
             return super().render_line(y)
         scroll_x, scroll_y = self.scroll_offset
-        base_style = self._pass[0]
-        assert isinstance(base_style, Style)
-        return self._render_line(y + scroll_y, scroll_x, scroll_x + self.size.width, base_style)
+        return self._render_line(
+            y + scroll_y, scroll_x, scroll_x + self.size.width, self._pass_style
+        )
 
     def _render_line(self, y: int, x1: int, x2: int, base_style: Style) -> Strip:
         tree_lines = self._tree_lines
@@ -96,7 +99,7 @@ class NodeCachedTree(Tree[T], Generic[T]):
         line = tree_lines[y]
         path = line.path
         node = path[-1]
-        shared = self._pass if self._pass is not None else self._shared_key(base_style)
+        shared = self._pass_key if self._pass_key is not None else self._shared_key(base_style)
         key = (
             shared,
             node._id,
