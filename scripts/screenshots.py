@@ -28,6 +28,8 @@ class Shot:
     course: str | None = None  # a file name inside the temporary folder
 
 
+FIRST_EXPERIMENT = "m1/a/x/ee81d5bb"  # "Define who your users and buyers are…"
+
 SHOTS = (
     Shot("main", (120, 40), ("space", "down", "space", "up", "up", "up"),
          reveal="m1/r/whats-driving-your-need-for-agility"),
@@ -40,6 +42,13 @@ SHOTS = (
          reveal="m1/r/what-is-a-product"),
     Shot("filter", (120, 40), ("slash", *"guide")),
     Shot("error-screen", (100, 24), course="broken.md"),
+    # Three experiments chosen from module 1, the first one running, then the catch-up.
+    Shot("catch-up", (120, 40), ("space", "s", "down", "space", "down", "down", "space", "C"),
+         reveal=FIRST_EXPERIMENT),
+    Shot("reflection", (120, 40), ("space", "s", "e", *"Listed our users and buyers"),
+         reveal=FIRST_EXPERIMENT),
+    Shot("agenda", (120, 40), ("g",)),
+    Shot("presenter", (120, 40), ("p",)),
 )  # fmt: skip
 
 BROKEN = "---\ntitle: Broken\nsyllabus:\n  - id: 1\n    title: a: b\n---\n"

@@ -7,6 +7,7 @@ from textwrap import dedent
 
 import pytest
 from textual.app import App
+from textual.geometry import Region
 from textual.widgets import Digits, Static
 
 from coursemate.course.model import Course
@@ -47,6 +48,13 @@ def course(reference_path: Path) -> Course:
 
 def text_of(screen: PresenterScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).content)
+
+
+def lines_of(screen: PresenterScreen, selector: str) -> list[str]:
+    """The widget's text as painted, line by line."""
+    widget = screen.query_one(selector, Static)
+    lines = widget.render_lines(Region(0, 0, *widget.outer_size))
+    return [strip.text.rstrip() for strip in lines]
 
 
 def digits(screen: PresenterScreen) -> str:
@@ -97,9 +105,14 @@ async def test_content_resources_and_assignment_are_shown(course: Course) -> Non
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PresenterScreen)
-        resources = text_of(screen, "#presenter-resources")
-        assert "Crossing The Chasm – A Quick Summary" in resources
-        assert "10 Tips for Product Owners on the Product Vision" in resources
+        resources = lines_of(screen, "#presenter-resources")
+        assert resources[0].strip() == "Resources"
+        assert "• Crossing The Chasm – A Quick Summary" in resources[1]
+        assert "10 Tips for Product Owners on the Product Vision" in "\n".join(resources)
+        # Type and minutes in one column: whole, and lined up whatever the title's length.
+        details = ["newspaper, 15 min", "video, 15 min", "blog, 20 min", "video, 18 min"]
+        rows = [next(line for line in resources if line.endswith(d)) for d in details]
+        assert len({row.rindex(d) for row, d in zip(rows, details, strict=True)}) == 1
         assert text_of(screen, "#presenter-assignment") == (
             "Assignment: Making assumptions explicit"
         )

@@ -12,6 +12,8 @@ import time
 from collections.abc import Callable
 from typing import ClassVar
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -156,16 +158,19 @@ class PresenterScreen(Screen[None]):
         return text
 
     @staticmethod
-    def _resources(resources: tuple[Resource, ...]) -> Text:
+    def _resources(resources: tuple[Resource, ...]) -> RenderableType:
         if not resources:
             return Text("")
-        text = Text()
-        text.append("Resources\n", style="bold")
+        # Two columns, so type and minutes line up and never wrap apart on a projector;
+        # long titles wrap within their own column.
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(width=3, justify="right")  # the bullet, indented
+        grid.add_column(ratio=1)  # wrapped titles keep to their own column
+        grid.add_column(no_wrap=True, style="dim")
         for res in resources:
             details = ", ".join(p for p in (one_line(res.type), duration(res.minutes)) if p)
-            text.append(f"  • {one_line(res.title) or '(untitled)'}")
-            text.append(f"  {details}\n", style="dim")
-        return text
+            grid.add_row("•", Text(one_line(res.title) or "(untitled)"), Text(details))
+        return Group(Text("Resources", style="bold"), grid)
 
     @staticmethod
     def _assignment(module: Module) -> Text:
