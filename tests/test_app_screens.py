@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.geometry import Region
 from textual.widgets import OptionList, Static
 
 from coursemate import paths
@@ -162,10 +163,15 @@ async def test_a_folder_of_courses_opens_the_picker(tmp_path: Path, reference_pa
         names = [p.name for p in picker.courses]
         assert names == ["hostile.md", "pspo"]
         options = picker.query_one(OptionList)
-        # Titles are peeked from the front matter and shown literally, the place beside them.
-        assert str(options.get_option_at_index(0).prompt) == f"{HOSTILE_TITLE}  hostile.md"
-        assert str(options.get_option_at_index(1).prompt) == (
-            "Professional Scrum Product Owner (PSPO) Course with Certification  pspo/"
+        painted = [
+            " ".join(strip.text.split())
+            for strip in options.render_lines(Region(0, 0, *options.outer_size))
+        ]
+        # Titles are peeked from the front matter and shown literally, the place beside them,
+        # one line per course.
+        assert f"{HOSTILE_TITLE} hostile.md" in painted[1]
+        assert (
+            "Professional Scrum Product Owner (PSPO) Course with Certification pspo/" in painted[2]
         )
         await pilot.press("down", "enter")
         screen = await study(pilot)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,15 +24,30 @@ def is_course_folder(path: Path) -> bool:
     return path.is_dir() and not (path / "index.md").is_file()
 
 
-def course_label(path: Path) -> Text:
-    """The course's title, then where it lives; just the name when the title is not at hand."""
-    name = path.name + ("/" if path.is_dir() else "")
+# The folder column is as wide as the longest name, up to this: the title matters more.
+FOLDER_WIDTH = 24
+
+
+def place_name(path: Path) -> str:
+    return path.name + ("/" if path.is_dir() else "")
+
+
+def course_label(path: Path, folder_width: int = FOLDER_WIDTH) -> Table:
+    """The course's title, then where it lives; just the name when the title is not at hand.
+
+    One line per course, in two columns that line up down the list: a long title or folder
+    name is shortened with an ellipsis rather than wrapped under its neighbour.
+    """
+    name = place_name(path)
     title = peek_title(path)
+    row = Table.grid(padding=(0, 2), expand=True)
+    row.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+    row.add_column(width=folder_width, no_wrap=True, overflow="ellipsis", style="dim")
     if title is None:
-        return Text(name)
-    label = Text(title, style="bold")
-    label.append(f"  {name}", style="dim")
-    return label
+        row.add_row(Text(name), Text(""))
+    else:
+        row.add_row(Text(title, style="bold"), Text(name))
+    return row
 
 
 class PickerScreen(Screen[Path]):
@@ -48,8 +64,12 @@ class PickerScreen(Screen[Path]):
         with Vertical(id="picker-box") as box:
             box.border_title = Text(f"Courses in {self.folder}")
             if self.courses:
+                width = min(FOLDER_WIDTH, max(len(place_name(p)) for p in self.courses))
                 yield OptionList(
-                    *(Option(course_label(p), id=str(i)) for i, p in enumerate(self.courses)),
+                    *(
+                        Option(course_label(p, width), id=str(i))
+                        for i, p in enumerate(self.courses)
+                    ),
                     id="picker-list",
                 )
             else:
