@@ -119,6 +119,42 @@ async def test_space_and_enter_toggle_a_resource_done(tmp_path: Path) -> None:
     assert store_on_disk(tmp_path).is_done(COURSE_ID, FIRST)
 
 
+UNTIMED = """---
+title: Untimed
+syllabus:
+  - id: 1
+    title: One
+    learningResources:
+      - {title: A talk, link: https://example.com/a, type: video}
+      - {title: A post, link: https://example.com/b, type: blog}
+  - id: 2
+    title: Two
+---
+"""
+NOTHING = "---\ntitle: Outline only\nsyllabus:\n  - {id: 1, title: One}\n---\n"
+
+
+async def test_the_header_counts_items_when_no_resource_has_minutes(tmp_path: Path) -> None:
+    course = tmp_path / "untimed.md"
+    course.write_text(UNTIMED, encoding="utf-8")
+    app = make_app(tmp_path, course=course)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        assert header_text(screen) == "alice  Pre-reading 0/2 items · 0%"
+        await go(pilot, screen, next(iter(screen.course.all_resources())).key)
+        await pilot.press("space")
+        assert header_text(screen) == "alice  Pre-reading 1/2 items · 50%"
+
+
+async def test_the_header_of_a_course_with_nothing_to_read(tmp_path: Path) -> None:
+    course = tmp_path / "outline.md"
+    course.write_text(NOTHING, encoding="utf-8")
+    app = make_app(tmp_path, course=course)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        assert header_text(screen) == "alice  Nothing to read"
+
+
 async def test_the_header_keeps_its_width_as_progress_grows(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

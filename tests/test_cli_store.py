@@ -62,6 +62,10 @@ def test_mark_progress_and_undo_in_a_subprocess(reference_path: Path, data_dir: 
     assert text.stdout.startswith("Ana María · Professional Scrum Product Owner")
     assert f"[{first}]" in text.stdout  # next unfinished
     assert "Experiments chosen: 1" in text.stdout
+    # A module title too long for its column ends in an ellipsis, the columns stay in line.
+    rows = [line for line in text.stdout.splitlines() if line[:3] in ("1. ", "2. ")]
+    assert rows[1].startswith("2. Agile Product Management II (Business St…")
+    assert rows[0].index(" items ") == rows[1].index(" items ")
     store = Store.open(data_dir, "Ana María")
     assert store.done_keys(course.identity) == {second}
     assert store.title(course.identity, exp.key) == exp.text  # remembered for reports

@@ -35,11 +35,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+LABEL_WIDTH = 44
+
+
 def _row(label: str, p: ModuleProgress) -> str:
     items = f"{p.items_done}/{p.items_total}"
     minutes = f"{p.minutes_done}/{p.minutes_total} min"
     left = f"{p.minutes_left} min left"
-    return f"{label:<44.44} {items:>7} items {minutes:>14} {left:>14} {p.percent:>4}%"
+    if len(label) > LABEL_WIDTH:  # shortened visibly, not cut mid-word without a sign
+        label = label[: LABEL_WIDTH - 1] + "…"
+    return f"{label:<{LABEL_WIDTH}} {items:>7} items {minutes:>14} {left:>14} {p.percent:>4}%"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -17,8 +17,17 @@ if TYPE_CHECKING:
 
 
 def progress_text(overall: ModuleProgress) -> str:
-    """ "Pre-reading 35/551 min · 6%": minutes done of all resources and pre-reading."""
-    return f"Pre-reading {overall.minutes_done}/{overall.minutes_total} min · {overall.percent}%"
+    """ "Pre-reading 35/551 min · 6%": minutes done of all resources and pre-reading.
+
+    Items are counted instead when no resource says how long it takes.
+    """
+    if overall.items_total == 0:
+        return "Nothing to read"
+    if overall.minutes_total == 0:
+        done, total, unit = overall.items_done, overall.items_total, "items"
+    else:
+        done, total, unit = overall.minutes_done, overall.minutes_total, "min"
+    return f"Pre-reading {done}/{total} {unit} · {overall.percent}%"
 
 
 def widest_progress_text(overall: ModuleProgress) -> str:
