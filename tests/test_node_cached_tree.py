@@ -97,6 +97,18 @@ async def test_cached_lines_match_textual_through_a_session(tmp_path: Path) -> N
         await pilot.pause()
         assert drawn(tree) == textual_draws(tree), "theme changed"
 
+        # Filtering rebuilds the tree, and node ids start again from zero.
+        await pilot.press("slash", *"value")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(tree.root.children) < 9
+        assert drawn(tree) == textual_draws(tree), "filtered"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert len(tree.root.children) == 9
+        assert drawn(tree) == textual_draws(tree), "filter cleared"
+
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await pilot.pause()
