@@ -36,6 +36,7 @@ from test_app_study import (
     study,
     tree_of,
     until_screen,
+    write_course,
 )
 
 HOSTILE_TITLE = "Myth [3]: [bold red]x[/bold red]"
@@ -45,11 +46,6 @@ def rendered(renderable: object, width: int = 200) -> str:
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text()
-
-
-def write_course(path: Path, front: str) -> Path:
-    path.write_text(f"---\n{front.strip()}\n---\nBody.\n", encoding="utf-8")
-    return path
 
 
 def hostile_course(tmp_path: Path) -> Path:

@@ -57,6 +57,12 @@ def tree_of(screen: StudyScreen) -> SyllabusTree:
     return screen.query_one(SyllabusTree)
 
 
+def write_course(path: Path, front: str) -> Path:
+    """A course file with ``front`` as its front matter."""
+    path.write_text(f"---\n{front.strip()}\n---\nBody.\n", encoding="utf-8")
+    return path
+
+
 def header_text(screen: StudyScreen) -> str:
     return str(screen.query_one("#header-progress", Static).render())
 
@@ -119,7 +125,7 @@ async def test_space_and_enter_toggle_a_resource_done(tmp_path: Path) -> None:
     assert store_on_disk(tmp_path).is_done(COURSE_ID, FIRST)
 
 
-UNTIMED = """---
+UNTIMED = """
 title: Untimed
 syllabus:
   - id: 1
@@ -129,15 +135,11 @@ syllabus:
       - {title: A post, link: https://example.com/b, type: blog}
   - id: 2
     title: Two
----
 """
-NOTHING = "---\ntitle: Outline only\nsyllabus:\n  - {id: 1, title: One}\n---\n"
 
 
 async def test_the_header_counts_items_when_no_resource_has_minutes(tmp_path: Path) -> None:
-    course = tmp_path / "untimed.md"
-    course.write_text(UNTIMED, encoding="utf-8")
-    app = make_app(tmp_path, course=course)
+    app = make_app(tmp_path, course=write_course(tmp_path / "untimed.md", UNTIMED))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
         assert header_text(screen) == "alice  Pre-reading 0/2 items · 0%"
@@ -147,9 +149,8 @@ async def test_the_header_counts_items_when_no_resource_has_minutes(tmp_path: Pa
 
 
 async def test_the_header_of_a_course_with_nothing_to_read(tmp_path: Path) -> None:
-    course = tmp_path / "outline.md"
-    course.write_text(NOTHING, encoding="utf-8")
-    app = make_app(tmp_path, course=course)
+    outline = "title: Outline only\nsyllabus:\n  - {id: 1, title: One}"
+    app = make_app(tmp_path, course=write_course(tmp_path / "outline.md", outline))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
         assert header_text(screen) == "alice  Nothing to read"
