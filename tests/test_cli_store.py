@@ -280,3 +280,27 @@ def test_import_of_an_edited_export_reports_the_conflict(tmp_path: Path) -> None
     assert "already had everything" not in result.stdout
     assert "1 conflict" in result.stdout
     assert f'kept true for courses.minimal.items["{key}"].done (not false)' in result.stdout
+
+
+def test_learners_survives_a_stamp_from_year_9999_and_a_hostile_course_id(
+    data_dir: Path,
+) -> None:
+    key = load_course(MINIMAL).prereading[0].key
+    assert run("mark", str(MINIMAL), key, "--learner", "Bo").returncode == 0
+    (path,) = (p for p in data_dir.glob("bo-*.json") if "." not in p.stem)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["updated"] = "9999-12-31T23:59:59.999999Z"  # east of UTC, local time overflows
+    doc["courses"]["\x1b[2Jwiped"] = {}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "coursemate", "learners"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "TZ": "Asia/Tokyo"},
+        timeout=120,
+    )
+    no_traceback(result)
+    assert result.returncode == 0
+    assert result.stdout.startswith("* Bo  (last activity -; courses: minimal)")
+    assert "\x1b" not in result.stdout
