@@ -191,8 +191,10 @@ class Store:
         self._dirty = False
         self._generation = 0
         self._disk_signature: Signature | None = None
-        self._disk_registers = 0  # registers in the file at _disk_signature
-        self._backup_seen: tuple[Signature, int] | None = None  # the backup's, when last counted
+        # Registers in the file at _disk_signature; None: it is this store's own last write.
+        self._disk_registers: int | None = 0
+        self._backup_rotated: Signature | None = None  # the backup this store's write made
+        self._backup_counted: tuple[Signature, int] | None = None
         self._lines: dict[str, dict[str, str]] = {}  # course -> key -> rendered item line
         self._order: dict[str, list[str]] = {}  # course -> its item keys, sorted
 
@@ -756,11 +758,9 @@ class Store:
                 f"could not save {self.learner}'s progress to {self.path}: {exc.strerror or exc}"
             ) from exc
         if replaced and not keep_backup:
-            backup_signature = _signature(self.backup_path)
-            if backup_signature is not None:
-                self._backup_seen = (backup_signature, self._disk_registers)
+            self._backup_rotated = _signature(self.backup_path)
         self._disk_signature = _signature(self.path)
-        self._disk_registers = _count_registers(data)
+        self._disk_registers = None  # counted only if ever needed: saves stay cheap
         with self._lock:
             if self._generation == generation:
                 self._dirty = False
@@ -770,20 +770,23 @@ class Store:
 
         Registers are never removed (an undo is a register too), so a file with fewer than its
         backup lost something (a fresh start, an edit by hand, an older coursemate): the
-        backup is then the better copy and stays.
+        backup is then the better copy and stays. The usual case costs one ``stat``: the file
+        is this store's last write and the backup the file that write replaced, which it
+        merged, so the file holds at least as much.
         """
         signature = _signature(self.backup_path)
         if signature is None:
             return False
-        if self._backup_seen is not None and self._backup_seen[0] == signature:
-            count = self._backup_seen[1]
-        else:
-            try:
-                count = _count_registers(self.backup_path.read_bytes()[: MAX_STORE_BYTES + 1])
-            except OSError:
-                return False  # unreadable: nothing a replacement could lose
-            self._backup_seen = (signature, count)
-        if count <= self._disk_registers:
+        if self._disk_registers is None and signature == self._backup_rotated:
+            return False
+        try:
+            if self._backup_counted is None or self._backup_counted[0] != signature:
+                self._backup_counted = (signature, _count_registers(self.backup_path.read_bytes()))
+            if self._disk_registers is None:
+                self._disk_registers = _count_registers(self.path.read_bytes())
+        except OSError:
+            return False  # unreadable: nothing a replacement could lose
+        if self._backup_counted[1] <= self._disk_registers:
             return False
         message = (
             f"{self.backup_path} was kept: it holds more than the version of {self.path} "
