@@ -20,10 +20,12 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import LoadingIndicator, Static
 
 from coursemate import paths
 from coursemate.commands.common import AppOptions
+from coursemate.course.text import clean
 from coursemate.settings import Settings, load_settings, save_settings
 from coursemate.ui import idle_collector
 from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
@@ -97,6 +99,21 @@ class CoursemateApp(App[int]):
     def site_url(self) -> str | None:
         return self.options.site_url or self.settings.site_url
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Every screen's notifications come here; they quote paths, keys and learner names
+        # from stores, imports and course files.
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
+
     # --- start ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -119,7 +136,7 @@ class CoursemateApp(App[int]):
 
     def open_course(self, path: Path | None) -> None:
         if path is not None:
-            self.query_one("#loading-message", Static).update(Text(f"Opening {path}…"))
+            self.query_one("#loading-message", Static).update(Text(clean(f"Opening {path}…")))
             self._load(path)
             self._spinner = self.set_timer(SPINNER_DELAY, self._show_spinner)
 
@@ -249,13 +266,13 @@ class CoursemateApp(App[int]):
         try:
             store.save()
         except (StoreError, OSError) as exc:
-            return str(exc)
+            return clean(str(exc))  # printed to the terminal after the app has gone
         return None
 
     async def action_quit(self) -> None:
         problem = self.save_now()
         if problem is not None:
-            self.exit(return_code=1, message=f"coursemate: progress NOT saved: {problem}")
+            self.exit(return_code=1, message=Text(f"coursemate: progress NOT saved: {problem}"))
             return
         self.exit(return_code=0)
 
@@ -297,7 +314,7 @@ class CoursemateApp(App[int]):
     def _on_signal(self, sig: signal.Signals) -> None:
         """SIGTERM/SIGHUP: save now, then leave normally so the terminal is restored."""
         problem = self.save_now()
-        message = f"coursemate: progress NOT saved: {problem}" if problem else None
+        message = Text(f"coursemate: progress NOT saved: {problem}") if problem else None
         self.exit(return_code=128 + int(sig), message=message)
 
     # --- theme ----------------------------------------------------------------------------
@@ -389,7 +406,9 @@ class CoursemateApp(App[int]):
             store = Store.open(self.data_dir, name)
             remember_learner(self.data_dir, name)
         except (StoreError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), title="Learner", severity="error")
+            self.call_from_thread(
+                self.notify, str(exc), title="Learner", severity="error", markup=False
+            )
             return
         self.post_message(self.LearnerOpened(store))
 
