@@ -37,7 +37,16 @@ from coursemate.ui.screens.learner import LearnerScreen
 from coursemate.ui.screens.picker import PickerScreen
 from coursemate.ui.screens.reflection import ReflectionScreen
 from coursemate.ui.screens.study import StudyScreen
-from test_app_study import COURSE_ID, FIRST, go, make_app, study, tree_of, until_screen
+from test_app_study import (
+    COURSE_ID,
+    FIRST,
+    go,
+    make_app,
+    study,
+    tree_of,
+    until_screen,
+    write_course,
+)
 
 # Window title, clipboard write (OSC 52), clear screen, 8-bit CSI, right-to-left override,
 # zero-width space, BOM.
@@ -420,3 +429,25 @@ async def test_notifications_show_store_problems_cleaned(tmp_path: Path) -> None
         assert any("was damaged" in toast for toast in toasts), toasts
         for toast in toasts:
             assert_clean(toast)
+
+
+async def test_the_apps_export_stays_in_the_exports_folder_whatever_the_course_id(
+    tmp_path: Path,
+) -> None:
+    course = write_course(
+        tmp_path / "climb.md",
+        """
+id: "../../outside"
+title: Climber
+syllabus:
+  - {id: 1, title: One, duration: 30}
+""",
+    )
+    app = make_app(tmp_path, course=course)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        app.export("markdown")
+        await app.workers.wait_for_complete()
+    # The only file written is in the exports folder, named by the id's slug.
+    written = [p.relative_to(tmp_path) for p in tmp_path.rglob("*outside*")]
+    assert written == [Path("data/exports/outside-alice-markdown.md")]

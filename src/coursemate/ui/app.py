@@ -10,7 +10,6 @@ synchronously before the terminal is restored.
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -442,16 +441,19 @@ class CoursemateApp(App[int]):
     def _export(self, kind: str, course: Course, store: Store) -> None:
         from coursemate import export
         from coursemate.course.keys import slug
+        from coursemate.course.text import json_text
         from coursemate.progress.atomic import write_atomic
 
         if kind == "catchup":
             text = export.catchup_markdown(course, store)
         elif kind == "json":
-            text = json.dumps(export.progress_json(course, store), indent=2, ensure_ascii=False)
+            text = json_text(export.progress_json(course, store))
         else:
             text = export.progress_markdown(course, store)
         suffix = "json" if kind == "json" else "md"
-        name = f"{course.identity}-{slug(store.learner) or 'learner'}-{kind}.{suffix}"
+        # The id is the course file's own ("../../x" is one): slugged, like the learner's name.
+        owner = f"{slug(course.identity, 120) or 'course'}-{slug(store.learner) or 'learner'}"
+        name = f"{owner}-{kind}.{suffix}"
         target = self.data_dir / "exports" / name
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
