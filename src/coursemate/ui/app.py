@@ -10,7 +10,6 @@ synchronously before the terminal is restored.
 from __future__ import annotations
 
 import asyncio
-import json
 import signal
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -20,10 +19,12 @@ from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import LoadingIndicator, Static
 
 from coursemate import paths
 from coursemate.commands.common import AppOptions
+from coursemate.course.text import clean
 from coursemate.settings import Settings, load_settings, save_settings
 from coursemate.ui import idle_collector
 from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
@@ -97,6 +98,21 @@ class CoursemateApp(App[int]):
     def site_url(self) -> str | None:
         return self.options.site_url or self.settings.site_url
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Every screen's notifications come here; they quote paths, keys and learner names
+        # from stores, imports and course files.
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
+
     # --- start ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -119,7 +135,7 @@ class CoursemateApp(App[int]):
 
     def open_course(self, path: Path | None) -> None:
         if path is not None:
-            self.query_one("#loading-message", Static).update(Text(f"Opening {path}…"))
+            self.query_one("#loading-message", Static).update(Text(clean(f"Opening {path}…")))
             self._load(path)
             self._spinner = self.set_timer(SPINNER_DELAY, self._show_spinner)
 
@@ -249,13 +265,13 @@ class CoursemateApp(App[int]):
         try:
             store.save()
         except (StoreError, OSError) as exc:
-            return str(exc)
+            return clean(str(exc))  # printed to the terminal after the app has gone
         return None
 
     async def action_quit(self) -> None:
         problem = self.save_now()
         if problem is not None:
-            self.exit(return_code=1, message=f"coursemate: progress NOT saved: {problem}")
+            self.exit(return_code=1, message=Text(f"coursemate: progress NOT saved: {problem}"))
             return
         self.exit(return_code=0)
 
@@ -297,7 +313,7 @@ class CoursemateApp(App[int]):
     def _on_signal(self, sig: signal.Signals) -> None:
         """SIGTERM/SIGHUP: save now, then leave normally so the terminal is restored."""
         problem = self.save_now()
-        message = f"coursemate: progress NOT saved: {problem}" if problem else None
+        message = Text(f"coursemate: progress NOT saved: {problem}") if problem else None
         self.exit(return_code=128 + int(sig), message=message)
 
     # --- theme ----------------------------------------------------------------------------
@@ -389,7 +405,9 @@ class CoursemateApp(App[int]):
             store = Store.open(self.data_dir, name)
             remember_learner(self.data_dir, name)
         except (StoreError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), title="Learner", severity="error")
+            self.call_from_thread(
+                self.notify, str(exc), title="Learner", severity="error", markup=False
+            )
             return
         self.post_message(self.LearnerOpened(store))
 
@@ -423,16 +441,19 @@ class CoursemateApp(App[int]):
     def _export(self, kind: str, course: Course, store: Store) -> None:
         from coursemate import export
         from coursemate.course.keys import slug
+        from coursemate.course.text import json_text
         from coursemate.progress.atomic import write_atomic
 
         if kind == "catchup":
             text = export.catchup_markdown(course, store)
         elif kind == "json":
-            text = json.dumps(export.progress_json(course, store), indent=2, ensure_ascii=False)
+            text = json_text(export.progress_json(course, store))
         else:
             text = export.progress_markdown(course, store)
         suffix = "json" if kind == "json" else "md"
-        name = f"{course.identity}-{slug(store.learner) or 'learner'}-{kind}.{suffix}"
+        # The id is the course file's own ("../../x" is one): slugged, like the learner's name.
+        owner = f"{slug(course.identity, 120) or 'course'}-{slug(store.learner) or 'learner'}"
+        name = f"{owner}-{kind}.{suffix}"
         target = self.data_dir / "exports" / name
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
