@@ -299,6 +299,18 @@ def test_check_and_agenda_name_hostile_files_cleaned(tmp_path: Path, reference_p
     assert_clean(result.stderr)
 
 
+def test_import_names_a_hostile_file_cleaned(tmp_path: Path, course: Course) -> None:
+    other = Store.open(tmp_path / "other", "bob")
+    other.set_done(course.identity, next(course.all_resources()).key, True)
+    other.save()
+    export = tmp_path / f"export{ESCAPES}.json"
+    shutil.copy(other.path, export)
+    result = run(tmp_path / "data", "import", str(export))
+    assert result.returncode == 0, result.stderr
+    assert "imported" in result.stdout
+    assert_clean(result.stdout + result.stderr)
+
+
 # --- learner names ----------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from coursemate.commands.common import CommandError, add_store_arguments, open_store, save_store
+from coursemate.course.text import one_line
 
 if TYPE_CHECKING:
     from coursemate.progress.document import Conflict
@@ -91,12 +92,13 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as exc:
         raise CommandError(f"cannot import {path}: {exc}") from exc
     save_store(store)
+    shown = one_line(str(path))  # a file name can hold escape sequences too
     if changed:
-        print(f"imported {path} into {store.learner}'s progress", file=sys.stdout)
+        print(f"imported {shown} into {store.learner}'s progress", file=sys.stdout)
     elif not conflicts:
-        print(f"{store.learner}'s progress already had everything in {path}", file=sys.stdout)
+        print(f"{store.learner}'s progress already had everything in {shown}", file=sys.stdout)
     else:
-        print(f"{store.learner}'s progress kept its own values from {path}", file=sys.stdout)
+        print(f"{store.learner}'s progress kept its own values from {shown}", file=sys.stdout)
     for line in conflict_lines(conflicts):
         print(line, file=sys.stdout)
     return 0
