@@ -95,8 +95,9 @@ def store_document(course: Course, *, hostile: bool = True) -> dict[str, Any]:
     """A learner store as a hand edit could leave it; ``hostile=False`` is its plain twin, with
     the same keys and the same shape, for comparing the reports' structure."""
     note = NOTE if hostile else "my note"
-    key = EVIL_KEY if hostile else "m1/r/gone"
-    course_id = EVIL_COURSE if hostile else "plain"
+    # The twin's key and course id are as unusable (so set aside on load) but harmless.
+    key = EVIL_KEY if hostile else "m1/r/gone!"
+    course_id = EVIL_COURSE if hostile else "plain\n"
     reflection = {name: reg(note) for name in ("did", "happened", "learned", "next")}
     items: dict[str, Any] = {
         FIRST: {"done": reg(True), "note": reg(note)},
@@ -108,7 +109,7 @@ def store_document(course: Course, *, hostile: bool = True) -> dict[str, Any]:
         },
         key: {"done": reg(True), "chosen": reg(True), "note": reg(note)},
     }
-    items.update({f"gone/{i:03}": {"done": reg(True)} for i in range(ORPHANS)})
+    items.update({f"m99/r/gone-{i:03}": {"done": reg(True)} for i in range(ORPHANS)})
     return {
         "schema_version": 1,
         "learner": "alice",
@@ -184,7 +185,9 @@ def test_commands_print_stored_text_without_terminal_controls(
         if command == "export":
             items = data["store"]["courses"][COURSE_ID]["items"]
             assert items[FIRST]["note"]["value"] == NOTE
-            assert EVIL_KEY in items and EVIL_KEY in data["orphaned_keys"]
+            # A key coursemate never makes is set aside on load (kept in the file, never
+            # shown): it reaches no export.
+            assert EVIL_KEY not in items and EVIL_KEY not in data["orphaned_keys"]
 
 
 def test_progress_counts_unknown_keys_and_names_a_few(
@@ -196,9 +199,9 @@ def test_progress_counts_unknown_keys_and_names_a_few(
     assert result.returncode == 0, result.stderr
     kept = [line for line in result.stdout.splitlines() if line.startswith("Kept for")]
     assert len(kept) == 1 and len(kept[0]) < 500, kept
-    # Every stored key the course does not have: the orphans, plus the hostile one.
-    assert kept[0].startswith(f"Kept for {ORPHANS + 1} keys no longer in the course: gone/000, ")
-    assert kept[0].endswith(f" and {ORPHANS + 1 - 5} more (see --json)")
+    # Every stored key the course does not have (the hostile one is set aside on load).
+    assert kept[0].startswith(f"Kept for {ORPHANS} keys no longer in the course: m99/r/gone-000, ")
+    assert kept[0].endswith(f" and {ORPHANS - 5} more (see --json)")
     assert "# INJECTED" not in result.stdout
 
 
@@ -384,7 +387,7 @@ async def test_catchup_checklist_shows_stored_text_without_controls(
         await pilot.press("C")
         screen = await until_screen(pilot, CatchupScreen)
         checklist = painted(screen.query_one(ChecklistView))
-        assert "own: my note" in checklist and "m1/r/gone" in checklist
+        assert "own: my note" in checklist
         assert_clean(checklist)
         prompt = screen.query_one("#catchup-questions", TextArea)
         assert prompt.text.startswith("my note")

@@ -195,6 +195,8 @@ class Store:
         self._disk_registers: int | None = 0
         self._backup_rotated: Signature | None = None  # the backup this store's write made
         self._backup_counted: tuple[Signature, int] | None = None
+        # How often merging the file changed this store: the open app repaints when it moves.
+        self.disk_merges = 0
         self._lines: dict[str, dict[str, str]] = {}  # course -> key -> rendered item line
         self._order: dict[str, list[str]] = {}  # course -> its item keys, sorted
 
@@ -695,7 +697,8 @@ class Store:
             if disk.repaired:
                 self.messages.append(_repair_message(self.path, disk))
             with self._lock:
-                d.merge_documents(self._doc, disk.doc, self._forget_line)
+                if d.merge_documents(self._doc, disk.doc, self._forget_line):
+                    self.disk_merges += 1
             self._disk_signature = disk.signature
             self._disk_registers = disk.registers
 
@@ -734,6 +737,50 @@ class Store:
             if self.read_only:
                 return
             self._merge_disk()
+
+    # --- noticing other processes' writes (the open app polls these) ---------------------
+
+    def changed_on_disk(self) -> bool:
+        """Did something else write, replace or delete the file since this store last read or
+        wrote it? One ``stat``, no lock: cheap enough to ask every second.
+
+        A file that cannot even be stat'ed counts as changed, so ``reload_changes`` reports why.
+        """
+        if self.read_only:
+            return False
+        try:
+            return _signature(self.path) != self._disk_signature
+        except OSError:
+            return True
+
+    def reload_changes(self) -> bool:
+        """``reload()``; True when merging the file changed what this store holds.
+
+        Register by register, the later write wins, so unsaved changes newer than the file's
+        stay and are still saved. When the file no longer holds all of this store's state -
+        it was deleted, damaged and moved aside (with a message in ``messages``), or replaced
+        by an older copy (a sync engine) - the state is marked unsaved, so the next save
+        writes it back: nothing shown is lost.
+        """
+        with self._save_lock, self._locked_file():
+            if self.read_only:
+                return False
+            before, merges = self._disk_signature, self.disk_merges
+            self._merge_disk()
+            after = self._disk_signature
+            if after != before and (after is None or (not self._dirty and self._disk_lacks())):
+                with self._lock:
+                    self._mark_dirty()
+            return self.disk_merges != merges
+
+    def _disk_lacks(self) -> bool:
+        """Does the file miss registers this store holds? (File lock held.)"""
+        disk = _read(self.path)
+        if disk.state != "ok" or disk.doc is None:
+            return False
+        with self._lock:
+            # Merging ours into the file's fresh copy changes it only where ours is newer.
+            return d.merge_documents(disk.doc, self._doc)
 
     def save(self) -> None:
         """Write unsaved changes (merged with other processes' saves); no-op when clean."""

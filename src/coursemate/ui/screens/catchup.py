@@ -311,6 +311,11 @@ class CatchupScreen(Screen[None]):
         self.query_one("#catchup-date", Static).update(self.date_line(info))
         self.refresh_bindings()
 
+    def store_reloaded(self) -> None:
+        """Another process wrote the store (see ui/store_watch.py); the prompts and the date
+        being typed are left as they are."""
+        self.refresh_checklist()
+
     def date_line(self, info: Catchup) -> Content:
         if info.when is None:
             return Content.assemble(
