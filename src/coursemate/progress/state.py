@@ -138,6 +138,7 @@ class LearnerState:
                 self._dirty = False
 
     def _mark_dirty(self) -> None:
+        """Something changed that the file does not hold yet (call with the lock held)."""
         self._dirty = True
         self._generation += 1
 
