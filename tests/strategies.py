@@ -20,6 +20,8 @@ it, and runs everything built on a loaded course.
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,8 @@ from hypothesis import strategies as st
 
 from coursemate.agenda import build_agenda, local_when, session_when
 from coursemate.commands.agenda import agenda_lines
+from coursemate.commands.check import Result, report_json, write_report
+from coursemate.commands.outline import outline_json, outline_lines
 from coursemate.course import CourseError
 from coursemate.course.cache import decode_course, encode_course
 from coursemate.course.model import Course
@@ -362,7 +366,8 @@ def exercise(text: str, folder: Path) -> Course | None:
     """Write ``text`` as a course, read it, and use whatever loads the way the app does.
 
     The reader may refuse the file only with its own ``CourseError``; everything built on a
-    loaded course (agenda, .ics, catch-up, exports, progress maths, the parse cache) must
+    loaded course (agenda, .ics, catch-up, exports, progress maths, the check and outline
+    reports, the parse cache) must
     not raise at all.
     """
     path = folder / "course.md"
@@ -376,6 +381,12 @@ def exercise(text: str, folder: Path) -> Course | None:
     keys = [item.key for item in course.items()]
     assert len(keys) == len(set(keys))
     assert decode_course(encode_course(course)) == course
+    # What check and outline print, as text and JSON.
+    report = report_json([Result(path, course, course.warnings)], strict=True)
+    json.dumps(report, ensure_ascii=False)
+    write_report([Result(path, course, course.warnings)], io.StringIO())
+    list(outline_lines(course, keys=True))
+    json.dumps(outline_json(course), ensure_ascii=False)
 
     for tz in VIEWERS:
         agenda = build_agenda(course, tz)
