@@ -1,5 +1,6 @@
-"""The app on a course whose sessions sit at the very end of the calendar (year 9999): it opens,
-and the agenda, presenter and catch-up screens show what they can instead of crashing."""
+"""The app on odd course files: a field with a wrong value, and sessions at the very end of the
+calendar (year 9999). The course opens, and every screen shows what it can instead of
+crashing or refusing the course."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from textual.widgets import Static
 from coursemate.progress.store import Store
 from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.catchup import CatchupScreen
+from coursemate.ui.screens.error import ProblemsScreen
 from coursemate.ui.screens.presenter import PresenterScreen
 from test_app_study import make_app, study, write_course
 
@@ -57,5 +59,32 @@ async def test_sessions_at_the_end_of_the_calendar_never_crash_the_app(tmp_path:
         await pilot.press("C")
         await pilot.pause()
         assert isinstance(app.screen, CatchupScreen)
+        await pilot.press("escape", "q")
+    assert app.return_code == 0
+
+
+async def test_a_bad_field_opens_the_course_and_w_lists_the_warning(tmp_path: Path) -> None:
+    course = write_course(
+        tmp_path / "ten.md",
+        """
+title: Ten
+syllabus:
+  - id: 1
+    title: One
+    duration: ten
+  - id: 2
+    title: Two
+    duration: 30
+""",
+    )
+    app = make_app(tmp_path, course=course)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await study(pilot)
+        assert [m.title for m in screen.course.modules] == ["One", "Two"]
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        (problem,) = app.screen.problems
+        assert (problem.line, problem.column, problem.field) == (6, 15, "syllabus[0].duration")
         await pilot.press("escape", "q")
     assert app.return_code == 0
