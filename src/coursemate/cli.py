@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from coursemate import __version__
 from coursemate.commands import COMMANDS, CommandError, command_module
 from coursemate.course.errors import CourseError
+from coursemate.course.text import clean
 
 if TYPE_CHECKING:
     from coursemate.commands.common import AppOptions
@@ -22,10 +23,19 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors quote the arguments ("unrecognized arguments: ..."): shown cleaned, like
+    every other text that did not come from coursemate itself. Subparsers are of this class
+    too (argparse makes them with the parent parser's type)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(clean(message))
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser for every command, or just for ``only`` (each one costs a module import,
     and ``coursemate COURSE`` is started many times a day)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coursemate",
         description="A terminal study companion for training courses.",
         epilog="With no command, 'open' is assumed: 'coursemate COURSE' opens the app. "
@@ -57,11 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
+    # Messages name files and quote keys, ids and names from courses, stores and imports.
     except CourseError as exc:
-        print(f"coursemate: {exc}", file=sys.stderr)
+        print(f"coursemate: {clean(str(exc))}", file=sys.stderr)
         return EXIT_FAIL
     except CommandError as exc:
-        print(f"coursemate: {exc}", file=sys.stderr)
+        print(f"coursemate: {clean(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

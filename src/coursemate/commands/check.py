@@ -7,7 +7,6 @@ Exit codes: 0 every course loads (and, with ``--strict``, none has warnings); 1 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,8 +91,9 @@ def run(args: argparse.Namespace) -> int:
     failed = sum(not r.ok for r in results)
     warned = sum(len(r.warnings) for r in results)
     if args.json:
-        report = report_json(results, strict=args.strict, skipped=skipped)
-        print(json.dumps(report, indent=2, ensure_ascii=False))
+        from coursemate.course.text import json_text
+
+        print(json_text(report_json(results, strict=args.strict, skipped=skipped)))
     else:
         write_report(results, sys.stdout, skipped)
     return 1 if failed or (args.strict and warned) else 0

@@ -46,7 +46,7 @@ from coursemate.course.model import (
 )
 from coursemate.course.reader import RULES, Source, parse_source, read_source
 
-SCHEMA = 2  # bump when the encoding below changes
+SCHEMA = 3  # bump when the encoding below or what the reader keeps of the text changes
 FORMAT = "coursemate-course-cache"
 _MODEL = (Problem, Link, Resource, Experiment, Assignment, Module, Session, Event, Item, Course)
 
