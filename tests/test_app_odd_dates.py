@@ -51,6 +51,8 @@ async def test_sessions_at_the_end_of_the_calendar_never_crash_the_app(tmp_path:
         assert agenda.agenda.catch_up is None
         warnings = str(agenda.query_one("#agenda-warnings", Static).render())
         assert "some module times fall outside the calendar" in warnings
+        shown = " ".join(str(w.render()) for w in agenda.query(".agenda-section").results(Static))
+        assert "Catch-up  not scheduled" in shown
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, PresenterScreen)
@@ -59,6 +61,8 @@ async def test_sessions_at_the_end_of_the_calendar_never_crash_the_app(tmp_path:
         await pilot.press("C")
         await pilot.pause()
         assert isinstance(app.screen, CatchupScreen)
+        date_line = str(app.screen.query_one("#catchup-date", Static).render())
+        assert "out of the calendar's range" in date_line and "no sessions" not in date_line
         await pilot.press("escape", "q")
     assert app.return_code == 0
 
