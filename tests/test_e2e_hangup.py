@@ -304,15 +304,37 @@ def test_sigint_saves_and_exits_130(launch: Launch) -> None:
 
 def test_sigcont_without_a_stop_changes_nothing(launch: Launch) -> None:
     """A stray SIGCONT (the kernel sends one with SIGHUP) must not restart the app's terminal
-    mode: with Textual's own handler that started a second input thread, and quitting hung."""
+    mode: Textual's own handler started a second input and a second output thread."""
     app = launch(shell=True)
     app.wait_for(REFERENCE_FIRST_PAINT)
-    os.kill(app.pid, signal.SIGCONT)
     app.keys(*MARK_FIRST)
     app.wait_for(MARKED_FIRST)
+    wait_until_saved(app)  # the save's worker thread is started (and idle) before counting
+    threads = _threads(app.pid)
+    os.kill(app.pid, signal.SIGCONT)
+    # A signal's Python handler runs before the main thread handles the next key.
+    app.keys("?")
+    app.wait_for("escape closes")
+    assert _threads(app.pid) == threads
+    app.keys("Escape")
+    deadline = time.monotonic() + 10
+    while "escape closes" in app.terminal.screen():  # until the help screen has closed
+        assert time.monotonic() < deadline, app.terminal.screen()
+        time.sleep(0.05)
     app.keys("q")
     assert app.exit_status() == 0
     assert app.store().done_keys(COURSE_ID) == {FIRST}
+
+
+def _threads(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/task"))
+
+
+def wait_until_saved(app: App) -> None:
+    deadline = time.monotonic() + 10
+    while not app.store().done_keys(COURSE_ID):
+        assert time.monotonic() < deadline, "the mark was never saved"
+        time.sleep(0.05)
 
 
 # --- exit codes -----------------------------------------------------------------------------
