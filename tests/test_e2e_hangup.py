@@ -5,8 +5,8 @@ closing the terminal or SIGTERM must end the process within seconds, with the la
 disk. The app runs as the tmux pane's own command, as in a terminal window that runs it
 directly: then it is the session leader, which the kernel sends SIGHUP *and* SIGCONT when the
 terminal closes (the SIGCONT is what set Textual 8.2.8 writing to the dead terminal). Exit
-statuses come from tmux's ``pane_dead_status`` or, for a closed terminal, from a pseudo-terminal
-this test owns and closes.
+statuses come from a shell in the pane that runs coursemate and prints ``$?`` or, for a closed
+terminal, from a pseudo-terminal this test owns and closes.
 """
 
 from __future__ import annotations
@@ -163,6 +163,18 @@ def large_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return path, load_course(path).modules[0].title[:20]
 
 
+def mark_first(app: App) -> None:
+    """At first paint of the reference course, mark module 1's first resource done."""
+    app.wait_for(REFERENCE_FIRST_PAINT)
+    app.keys(*MARK_FIRST)
+    app.wait_for(MARKED_FIRST)
+
+
+def open_help(app: App) -> None:
+    app.keys("?")
+    app.wait_for("escape closes")
+
+
 def choose_and_reflect(app: App) -> None:
     """Choose module 2's first experiment, open its reflection form and type an answer."""
     app.wait_for(REFERENCE_FIRST_PAINT)
@@ -172,14 +184,6 @@ def choose_and_reflect(app: App) -> None:
     app.wait_for("What I did")
     app.type(REFLECTION)
     app.wait_for(REFLECTION)
-
-
-def reflection_on_disk(app: App) -> str:
-    store = app.store()
-    (key,) = store.chosen_keys(COURSE_ID)
-    state = store.experiment(COURSE_ID, key)
-    assert state is not None
-    return state.reflection.get("did", "")
 
 
 # --- the terminal closes ------------------------------------------------------------------
@@ -210,50 +214,49 @@ def test_closing_the_terminal_right_after_a_mark_on_the_large_course(
     assert app.store().done_keys(course.identity) == {course.prereading[0].key}
 
 
-def test_closing_the_terminal_at_first_paint_of_the_reference_course(
-    launch: Launch,
-) -> None:
+def test_closing_the_terminal_at_first_paint_of_the_reference_course(launch: Launch) -> None:
     app = launch()
     app.wait_for(REFERENCE_FIRST_PAINT)
     app.close_terminal()
     assert_gone(app.pid)
 
 
-def test_closing_the_terminal_right_after_a_mark(launch: Launch) -> None:
-    app = launch()
-    app.wait_for(REFERENCE_FIRST_PAINT)
-    app.keys(*MARK_FIRST)
-    app.wait_for(MARKED_FIRST)
-    app.close_terminal()
-    assert_gone(app.pid)
+def marked_with_help_open(app: App) -> None:
+    mark_first(app)
+    open_help(app)
+
+
+def first_is_marked(app: App) -> None:
     assert app.store().done_keys(COURSE_ID) == {FIRST}
 
 
-def test_closing_the_terminal_with_the_help_screen_open(
-    launch: Launch,
-) -> None:
+def reflection_is_saved(app: App) -> None:
+    store = app.store()
+    (key,) = store.chosen_keys(COURSE_ID)
+    state = store.experiment(COURSE_ID, key)
+    assert state is not None
+    assert state.reflection.get("did") == REFLECTION
+
+
+# What is on screen when the terminal goes or the signal comes, and what must be on disk then.
+SCENES = {
+    "right-after-a-mark": (mark_first, first_is_marked),
+    "help-screen-open": (marked_with_help_open, first_is_marked),
+    "reflection-form": (choose_and_reflect, reflection_is_saved),
+}
+
+
+@pytest.mark.parametrize("scene", SCENES)
+def test_closing_the_terminal_saves_the_last_change(launch: Launch, scene: str) -> None:
+    act, check = SCENES[scene]
     app = launch()
-    app.wait_for(REFERENCE_FIRST_PAINT)
-    app.keys(*MARK_FIRST)
-    app.wait_for(MARKED_FIRST)
-    app.keys("?")
-    app.wait_for("escape closes")
+    act(app)
     app.close_terminal()
     assert_gone(app.pid)
-    assert app.store().done_keys(COURSE_ID) == {FIRST}
+    check(app)
 
 
-def test_closing_the_terminal_during_the_reflection_form(
-    launch: Launch,
-) -> None:
-    app = launch()
-    choose_and_reflect(app)
-    app.close_terminal()
-    assert_gone(app.pid)
-    assert reflection_on_disk(app) == REFLECTION
-
-
-# --- SIGTERM --------------------------------------------------------------------------------
+# --- SIGTERM, SIGINT --------------------------------------------------------------------------
 
 
 def test_sigterm_at_first_paint_of_a_cold_large_course(
@@ -267,54 +270,30 @@ def test_sigterm_at_first_paint_of_a_cold_large_course(
     app.terminal.assert_restored()
 
 
-def test_sigterm_with_the_help_screen_open_saves_the_last_mark(
-    launch: Launch,
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+@pytest.mark.parametrize("scene", SCENES)
+def test_a_signal_saves_the_last_change_and_restores_the_terminal(
+    launch: Launch, scene: str, sig: signal.Signals
 ) -> None:
+    act, check = SCENES[scene]
     app = launch(shell=True)
-    app.wait_for(REFERENCE_FIRST_PAINT)
-    app.keys(*MARK_FIRST)
-    app.wait_for(MARKED_FIRST)
-    app.keys("?")
-    app.wait_for("escape closes")
-    os.kill(app.pid, signal.SIGTERM)
-    assert app.exit_status() == 128 + signal.SIGTERM
+    act(app)
+    os.kill(app.pid, sig)
+    assert app.exit_status() == 128 + sig
     app.terminal.assert_restored()
-    assert app.store().done_keys(COURSE_ID) == {FIRST}
-
-
-def test_sigterm_during_the_reflection_form(launch: Launch) -> None:
-    app = launch(shell=True)
-    choose_and_reflect(app)
-    os.kill(app.pid, signal.SIGTERM)
-    assert app.exit_status() == 128 + signal.SIGTERM
-    app.terminal.assert_restored()
-    assert reflection_on_disk(app) == REFLECTION
-
-
-def test_sigint_saves_and_exits_130(launch: Launch) -> None:
-    app = launch(shell=True)
-    app.wait_for(REFERENCE_FIRST_PAINT)
-    app.keys(*MARK_FIRST)
-    app.wait_for(MARKED_FIRST)
-    os.kill(app.pid, signal.SIGINT)
-    assert app.exit_status() == 128 + signal.SIGINT
-    app.terminal.assert_restored()
-    assert app.store().done_keys(COURSE_ID) == {FIRST}
+    check(app)
 
 
 def test_sigcont_without_a_stop_changes_nothing(launch: Launch) -> None:
     """A stray SIGCONT (the kernel sends one with SIGHUP) must not restart the app's terminal
     mode: Textual's own handler started a second input and a second output thread."""
     app = launch(shell=True)
-    app.wait_for(REFERENCE_FIRST_PAINT)
-    app.keys(*MARK_FIRST)
-    app.wait_for(MARKED_FIRST)
+    mark_first(app)
     wait_until_saved(app)  # the save's worker thread is started (and idle) before counting
     threads = _threads(app.pid)
     os.kill(app.pid, signal.SIGCONT)
     # A signal's Python handler runs before the main thread handles the next key.
-    app.keys("?")
-    app.wait_for("escape closes")
+    open_help(app)
     assert _threads(app.pid) == threads
     app.keys("Escape")
     deadline = time.monotonic() + 10
@@ -372,9 +351,12 @@ def _read_until(master: int, needle: bytes, pid: int) -> None:
             seen += os.read(master, 65536)
 
 
-def _spawn_in_pty(tmp_path: Path, *, own_terminal: bool) -> tuple[int, int]:
-    """coursemate on a new pseudo-terminal: as its session leader with it as the controlling
-    terminal (``own_terminal``), or in a session of its own that merely writes to it."""
+def _spawn_in_pty(tmp_path: Path, *, own_terminal: bool) -> tuple[subprocess.Popen[bytes], int]:
+    """coursemate on a new pseudo-terminal, in a session of its own: as its session leader with
+    it as the controlling terminal (``own_terminal``, via util-linux ``setsid --ctty``), or
+    merely writing to it."""
+    if own_terminal and shutil.which("setsid") is None:
+        pytest.skip("setsid (util-linux) is not installed")
     master, slave = pty.openpty()
     fcntl.ioctl(master, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
@@ -382,31 +364,22 @@ def _spawn_in_pty(tmp_path: Path, *, own_terminal: bool) -> tuple[int, int]:
     for name in ("data", "config", "cache"):
         env[f"COURSEMATE_{name.upper()}_DIR"] = str(tmp_path / name)
     argv = [str(COURSEMATE), "--learner", LEARNER]
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child execs at once
-        try:
-            os.setsid()
-            if own_terminal:
-                fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
-            for fd in (0, 1, 2):
-                os.dup2(slave, fd)
-            os.execve(argv[0], argv, env)
-        finally:
-            os._exit(127)
+    if own_terminal:
+        argv = ["setsid", "--ctty", *argv]  # not a group leader: setsid execs, same pid
+    child = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=not own_terminal
+    )
     os.close(slave)
-    return pid, master
+    return child, master
 
 
-def _status_within(pid: int) -> int:
-    deadline = time.monotonic() + GONE_WITHIN
-    while time.monotonic() < deadline:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done:
-            return os.waitstatus_to_exitcode(status)
-        time.sleep(0.02)
-    os.kill(pid, signal.SIGKILL)
-    os.waitpid(pid, 0)
-    pytest.fail(f"coursemate (pid {pid}) was still running {GONE_WITHIN} s after the hang-up")
+def _status_within(child: subprocess.Popen[bytes]) -> int:
+    try:
+        return child.wait(timeout=GONE_WITHIN)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        pytest.fail(f"coursemate was still running {GONE_WITHIN} s after the hang-up")
 
 
 @pytest.mark.parametrize("own_terminal", [True, False], ids=["session-leader", "no-sighup"])
@@ -415,12 +388,12 @@ def test_a_closed_terminal_exits_129_after_saving(tmp_path: Path, own_terminal: 
     at all and only sees its writes fail and its terminal stop being one."""
     if not COURSEMATE.exists():
         pytest.skip(f"coursemate is not installed in this environment ({COURSEMATE})")
-    pid, master = _spawn_in_pty(tmp_path, own_terminal=own_terminal)
+    child, master = _spawn_in_pty(tmp_path, own_terminal=own_terminal)
     try:
-        _read_until(master, b"Pre-reading 0/551 min", pid)
+        _read_until(master, b"Pre-reading 0/551 min", child.pid)
         os.write(master, b"\x1b[B\x1b[C\x1b[B ")  # down, right, down, space: mark FIRST
-        _read_until(master, MARKED_FIRST.encode(), pid)
+        _read_until(master, MARKED_FIRST.encode(), child.pid)
     finally:
         os.close(master)  # the terminal window closes
-    assert _status_within(pid) == 129
+    assert _status_within(child) == 129
     assert Store.open(tmp_path / "data", LEARNER).done_keys(COURSE_ID) == {FIRST}
