@@ -32,23 +32,30 @@ FIRST = "m1/r/whats-driving-your-need-for-agility"
 
 
 class Terminal:
-    """One tmux session running a plain shell."""
+    """One tmux session running a plain shell (or ``command``), on a private tmux server when
+    given a ``socket`` name."""
 
-    def __init__(self, name: str, env: dict[str, str]) -> None:
+    def __init__(self, name: str, env: dict[str, str], socket: str | None = None) -> None:
         self.name = name
         self.env = env
+        self.server = ["-L", socket, "-f", "/dev/null"] if socket else []
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
-            ["tmux", *args], capture_output=True, text=True, check=True, timeout=10
+            ["tmux", *self.server, *args], capture_output=True, text=True, check=True, timeout=10
         )
         return result.stdout
 
-    def start(self, width: int = 120, height: int = 40) -> None:
+    def start(
+        self,
+        width: int = 120,
+        height: int = 40,
+        command: str = "env PS1='$ ' bash --norc --noprofile",
+    ) -> None:
         env_args = [arg for k, v in self.env.items() for arg in ("-e", f"{k}={v}")]
         self.tmux(
             "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-            *env_args, "env PS1='$ ' bash --norc --noprofile",
+            *env_args, command,
         )  # fmt: skip
 
     def run(self, command: str) -> None:
