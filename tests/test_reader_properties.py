@@ -25,8 +25,8 @@ from coursemate.course.schema import (
     SESSION_KEYS,
     TOP_KEYS,
 )
+from helpers import REFERENCE
 
-REFERENCE = Path(__file__).resolve().parents[1] / "courses" / "professional-scrum-product-owner.md"
 FAKE_PATH = Path("/nonexistent/course.md")  # parse_source never touches the disk
 KNOWN = sorted(
     TOP_KEYS
