@@ -13,7 +13,7 @@ from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.catchup import CatchupScreen
 from coursemate.ui.screens.error import ProblemsScreen
 from coursemate.ui.screens.presenter import PresenterScreen
-from test_app_study import make_app, study, write_course
+from helpers import make_app, study, write_course
 
 FAR_FUTURE = """
 title: Far future

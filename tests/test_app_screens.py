@@ -28,7 +28,7 @@ from coursemate.ui.screens.error import (
 from coursemate.ui.screens.picker import PickerScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
 from coursemate.ui.screens.study import StudyScreen, next_status
-from test_app_study import (
+from helpers import (
     COURSE_ID,
     go,
     make_app,

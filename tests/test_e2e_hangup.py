@@ -33,7 +33,7 @@ import pytest
 
 from coursemate.course.reader import load_course
 from coursemate.progress.store import Store
-from test_e2e_tmux import COURSE_ID, COURSEMATE, FIRST, Terminal
+from helpers import COURSE_ID, COURSEMATE, FIRST, Terminal
 
 pytestmark = [
     pytest.mark.e2e,

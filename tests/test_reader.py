@@ -13,9 +13,8 @@ import pytest
 from coursemate.course import CourseError, load_course
 from coursemate.course.cache import cache_file, load_course_cached, prefetch, wait_for_writes
 from coursemate.course.model import Course
+from helpers import DATA, REFERENCE
 
-DATA = Path(__file__).parent / "data" / "courses"
-REFERENCE = Path(__file__).resolve().parents[1] / "courses" / "professional-scrum-product-owner.md"
 KEY_CHARS = re.compile(r"^[a-z0-9\-/~.]+$")
 
 

@@ -16,9 +16,9 @@ from coursemate.course.cache import decode_course, encode_course
 from coursemate.course.experiments import split_markdown, split_markdown_commonmark
 from coursemate.course.model import Course
 from coursemate.course.reader import Source, parse_source
+from helpers import REFERENCE
 from strategies import KNOWN_KEYS as KNOWN
 
-REFERENCE = Path(__file__).resolve().parents[1] / "courses" / "professional-scrum-product-owner.md"
 FAKE_PATH = Path("/nonexistent/course.md")  # parse_source never touches the disk
 PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
