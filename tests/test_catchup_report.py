@@ -9,15 +9,9 @@ import pytest
 
 from coursemate.cli import main
 from coursemate.course.model import Course
-from coursemate.course.reader import load_course
 from coursemate.export import catchup_markdown
 from coursemate.progress.catchup import catchup, reminder, scheduled_catchup
 from coursemate.progress.store import Store
-
-
-@pytest.fixture
-def course(reference_path: Path) -> Course:
-    return load_course(reference_path)
 
 
 def _experiments(course: Course, module_number: int) -> list[str]:

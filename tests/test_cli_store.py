@@ -13,24 +13,9 @@ import pytest
 from coursemate.cli import main
 from coursemate.course.reader import load_course
 from coursemate.progress.store import SCHEMA_VERSION, Store
+from helpers import DATA, no_traceback, run
 
-DATA = Path(__file__).parent / "data" / "courses"
 MINIMAL = DATA / "minimal.md"
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coursemate", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=120,
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
 
 
 @pytest.fixture

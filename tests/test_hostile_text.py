@@ -10,11 +10,8 @@ reports. The real commands run in subprocesses; the app runs with the pilot.
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +24,6 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static, TextArea
 
 from coursemate.course.model import Course
-from coursemate.course.reader import load_course
 from coursemate.progress.names import LearnerNameError, learner_stem, normalise_learner
 from coursemate.progress.store import Store
 from coursemate.ui.app import CoursemateApp
@@ -37,11 +33,12 @@ from coursemate.ui.screens.learner import LearnerScreen
 from coursemate.ui.screens.picker import PickerScreen
 from coursemate.ui.screens.reflection import ReflectionScreen
 from coursemate.ui.screens.study import StudyScreen
-from test_app_study import (
+from helpers import (
     COURSE_ID,
     FIRST,
     go,
     make_app,
+    run,
     study,
     tree_of,
     until_screen,
@@ -78,11 +75,6 @@ AT = "2025-11-08T10:12:03.123456Z"
 
 def reg(value: object) -> dict[str, object]:
     return {"at": AT, "value": value}
-
-
-@pytest.fixture
-def course(reference_path: Path) -> Course:
-    return load_course(reference_path)
 
 
 def experiment_key(course: Course) -> str:
@@ -129,19 +121,6 @@ def write_store(data_dir: Path, doc: dict[str, Any], learner: str = "alice") -> 
     return path
 
 
-def run(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COURSEMATE_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "coursemate", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        errors="surrogateescape",
-        env=env,
-        timeout=120,
-    )
-
-
 def assert_clean(text: str) -> None:
     found = sorted({f"U+{ord(c):04X}" for c in FORBIDDEN.findall(text)})
     assert not found, f"terminal controls in the output: {found}"
@@ -170,12 +149,12 @@ def test_commands_print_stored_text_without_terminal_controls(
     write_store(data_dir, store_document(course))
     command, *rest = args
     result = run(
-        data_dir,
         command,
         *(() if command == "learners" else (str(reference_path),)),
         *rest,
         "--learner",
         "alice",
+        data_dir=data_dir,
     )
     assert result.returncode == 0, result.stderr
     assert_clean(result.stdout)
@@ -195,7 +174,7 @@ def test_progress_counts_unknown_keys_and_names_a_few(
 ) -> None:
     data_dir = tmp_path / "data"
     write_store(data_dir, store_document(course))
-    result = run(data_dir, "progress", str(reference_path), "--learner", "alice")
+    result = run("progress", str(reference_path), "--learner", "alice", data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     kept = [line for line in result.stdout.splitlines() if line.startswith("Kept for")]
     assert len(kept) == 1 and len(kept[0]) < 500, kept
@@ -235,7 +214,7 @@ def test_reports_hold_only_their_own_markdown_structure(
         write_store(data_dir, store_document(course, hostile=hostile))
         target = tmp_path / f"report-{hostile}.md"
         args = ["export", str(reference_path), *kind, "-o", str(target), "--learner", "alice"]
-        result = run(data_dir, *args)
+        result = run(*args, data_dir=data_dir)
         assert result.returncode == 0, result.stderr
         assert f"Wrote {target}" in result.stderr  # says where it went (issue #13.7)
         reports.append(target.read_text(encoding="utf-8"))
@@ -267,7 +246,7 @@ def test_error_messages_and_usage_errors_quote_arguments_cleaned(tmp_path: Path)
         ["progress", "--learner", f"bob{ESCAPES}"],  # the store's error quotes the name
         ["outline", "course.md", f"extra{ESCAPES}"],  # argparse echoes the argument
     ):
-        result = run(data_dir, *args)
+        result = run(*args, data_dir=data_dir)
         assert result.returncode in (1, 2), result
         assert result.stderr.startswith(("coursemate: ", "usage: ")), result.stderr
         assert "Traceback" not in result.stderr
@@ -281,7 +260,7 @@ def test_a_damaged_store_is_reported_without_the_escapes_it_holds(
     data_dir = tmp_path / "data"
     doc = {"schema_version": 1, "learner": "alice", "courses": {EVIL_COURSE: "not an object"}}
     write_store(data_dir, doc)
-    result = run(data_dir, "progress", str(reference_path), "--learner", "alice")
+    result = run("progress", str(reference_path), "--learner", "alice", data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     assert "was damaged" in result.stderr
     assert_clean(result.stderr)
@@ -292,11 +271,11 @@ def test_check_and_agenda_name_hostile_files_cleaned(tmp_path: Path, reference_p
     folder.mkdir()
     shutil.copy(reference_path, folder / f"pspo{ESCAPES}.md")
     for args in (["check", str(folder)], ["check", "--json", str(folder)]):
-        result = run(tmp_path / "data", *args)
+        result = run(*args, data_dir=tmp_path / "data")
         assert result.returncode == 0, result.stderr
         assert_clean(result.stdout)
     ics = tmp_path / f"agenda{ESCAPES}.ics"
-    result = run(tmp_path / "data", "agenda", str(reference_path), "--ics", str(ics))
+    result = run("agenda", str(reference_path), "--ics", str(ics), data_dir=tmp_path / "data")
     assert result.returncode == 0, result.stderr
     assert ics.is_file() and "Wrote " in result.stderr
     assert_clean(result.stderr)
@@ -308,7 +287,7 @@ def test_import_names_a_hostile_file_cleaned(tmp_path: Path, course: Course) -> 
     other.save()
     export = tmp_path / f"export{ESCAPES}.json"
     shutil.copy(other.path, export)
-    result = run(tmp_path / "data", "import", str(export))
+    result = run("import", str(export), data_dir=tmp_path / "data")
     assert result.returncode == 0, result.stderr
     assert "imported" in result.stdout
     assert_clean(result.stdout + result.stderr)

@@ -26,7 +26,7 @@ from coursemate.ui.widgets.node_cached_tree import (
 )
 from coursemate.ui.widgets.syllabus_items import TreeItem
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
-from test_app_study import EBM, make_app, study, tree_of
+from helpers import EBM, REPO, make_app, study, tree_of
 
 Cell = tuple[str, Style | None, dict[str, object]]
 
@@ -149,7 +149,7 @@ def test_textual_is_the_version_the_tree_cache_was_verified_against() -> None:
         f"Textual {installed} is installed, but the tree line cache was verified against "
         f"{TEXTUAL_VERIFIED}: {redo}"
     )
-    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text("utf-8"))
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))
     pins = [d for d in pyproject["project"]["dependencies"] if d.startswith("textual")]
     assert pins == [f"textual=={TEXTUAL_VERIFIED}"], f"pyproject.toml pins {pins}: {redo}"
 

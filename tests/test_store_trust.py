@@ -25,6 +25,7 @@ from coursemate.course.keys import (
 from coursemate.course.reader import load_course
 from coursemate.progress import document as d
 from coursemate.progress.store import SCHEMA_VERSION, Store, StoreError
+from helpers import make_app, study
 
 CID = "41711"
 DONE, KEPT = "m1/r/what-is-a-product", "m2/r/how-great-leaders-inspire-action"
@@ -454,10 +455,7 @@ def test_unsaved_changes_survive_a_newer_coursemate_taking_the_file(tmp_path: Pa
 
 
 async def test_the_app_opens_and_changes_a_store_with_odd_dates_and_keys(tmp_path: Path) -> None:
-    from coursemate.cli import create_app
-    from coursemate.commands.common import AppOptions
     from coursemate.ui.screens.catchup import CatchupScreen
-    from coursemate.ui.screens.study import StudyScreen
     from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 
     store = saved_store(tmp_path / "data", "alice")
@@ -472,14 +470,9 @@ async def test_the_app_opens_and_changes_a_store_with_odd_dates_and_keys(tmp_pat
         }
 
     edit(store.path, plant)
-    app = create_app(AppOptions(learner="alice", data_dir=tmp_path / "data"))
+    app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        for _ in range(200):
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            if isinstance(app.screen, StudyScreen):
-                break
-        assert isinstance(app.screen, StudyScreen)
+        await study(pilot)
         told = [str(n.message) for n in app._notifications if n.title == "Learner store"]
         assert len(told) == 1 and "set to now" in told[0] and "\x1b" not in told[0]
         await pilot.press("C")

@@ -1,7 +1,8 @@
 """Command line: ``coursemate [open] [COURSE]`` and the subcommands in ``coursemate.commands``.
 
-Exit codes: 0 success; 1 a course or store could not be used (bad input, unknown keys);
-2 usage errors; 130 interrupted.
+Exit codes: 0 success; 1 a course or store could not be used (bad input, unknown keys, the
+app's error screen); 2 usage errors; 128 + N ended by signal N after saving (129 the terminal
+closed, 130 interrupted, 143 SIGTERM).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
         prog="coursemate",
         description="A terminal study companion for training courses.",
         epilog="With no command, 'open' is assumed: 'coursemate COURSE' opens the app. "
-        "Exit codes: 0 ok, 1 a course or store could not be used, 2 usage error.",
+        "Exit codes: 0 ok, 1 a course or store could not be used, 2 usage error, "
+        "128+N ended by signal N (129: the terminal closed).",
     )
     parser.add_argument("--version", action="version", version=f"coursemate {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

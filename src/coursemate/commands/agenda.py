@@ -83,7 +83,7 @@ def _write_ics(agenda: Agenda, target: Path) -> None:
 
 def agenda_lines(agenda: Agenda) -> Iterator[str]:
     """The agenda as plain lines; every piece of course text through ``one_line``."""
-    from coursemate.agenda import duration
+    from coursemate.agenda import day_text, duration
     from coursemate.course.text import one_line
 
     yield f"{one_line(agenda.title)}: agenda"
@@ -98,9 +98,7 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
         yield ""
         facts = [f"Event {index}"]
         if event.start_date:
-            facts.append(
-                f"starts {event.start_date:%a} {event.start_date.day} {event.start_date:%b %Y}"
-            )
+            facts.append(f"starts {day_text(event.start_date)}")
         facts.append(one_line(event.location) or "no location given")
         yield " · ".join(facts)
         if not event.sessions:
@@ -112,10 +110,12 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
         yield "Not in any session:"
         for module in agenda.unscheduled:
             yield f"  {module.number}. {one_line(module.title)} ({duration(module.minutes)})"
+    yield ""
     if agenda.catch_up:
-        day = agenda.catch_up
-        yield ""
-        yield f"Catch-up: {day:%a} {day.day} {day:%b %Y} (two weeks after the last session)"
+        yield f"Catch-up: {day_text(agenda.catch_up)} (two weeks after the last session)"
+    else:
+        # No session has a usable date, or two weeks after it is past the end of the calendar.
+        yield "Catch-up: not scheduled"
     warnings = list(agenda.warnings())
     if warnings:
         yield ""

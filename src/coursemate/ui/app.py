@@ -3,16 +3,16 @@
 The app owns what outlives a screen: the course, the learner store, saving, settings and
 signals. Loading happens in a thread worker so the first frame paints at once; workers report
 back by message. Saving: the store's setters run on the UI thread; a timer notices unsaved
-changes and saves in a thread worker within half a second; quitting, SIGTERM and SIGHUP save
-synchronously before the terminal is restored.
+changes and saves in a thread worker within half a second; quitting saves synchronously before
+the terminal is restored, and SIGHUP, SIGTERM, SIGINT or a lost terminal save on a thread of
+their own and then exit with 128 + the signal (see ui/shutdown.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import signal
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, work
@@ -29,9 +29,11 @@ from coursemate.settings import Settings, load_settings, save_settings
 from coursemate.ui import idle_collector
 from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
 from coursemate.ui.links import resolve_link
+from coursemate.ui.shutdown import Shutdown, resume_guarded
 from coursemate.ui.store_watch import WATCH_INTERVAL, StoreReloaded, repaint
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
     from textual.timer import Timer
 
     from coursemate.course.model import Course, Problem
@@ -41,7 +43,6 @@ SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
 # A course that opens faster than this never shows the spinner: a flash of animation would
 # only cost the first paint time (the reference course opens in a few milliseconds).
 SPINNER_DELAY = 0.25
-HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 SETTLE_DELAY = 0.1  # seconds after the course opens: past the first frame and the pane's
 
 
@@ -91,7 +92,6 @@ class CoursemateApp(App[int]):
         self.store: Store | None = None
         self._saving = False
         self._last_save_error: str | None = None
-        self._signals: list[signal.Signals] = []
         self._spinner: Timer | None = None
         self._collector = IdleCollector()
         # Store watch (see ui/store_watch.py): a reload in flight; the store last looked at,
@@ -125,7 +125,6 @@ class CoursemateApp(App[int]):
         yield Static(Text("Opening course…"), id="loading-message")
 
     def on_mount(self) -> None:
-        self._install_signal_handlers()
         self.set_interval(SAVE_INTERVAL, self._autosave)
         for message in self._startup_messages:
             self.notify(message, title="Settings", severity="warning", markup=False)
@@ -278,52 +277,45 @@ class CoursemateApp(App[int]):
         return None
 
     async def action_quit(self) -> None:
+        from coursemate.ui.screens.error import ErrorScreen
+
         problem = self.save_now()
         if problem is not None:
             self.exit(return_code=1, message=Text(f"coursemate: progress NOT saved: {problem}"))
             return
-        self.exit(return_code=0)
+        # Quitting from the error screen still means the course could not be opened.
+        failed = any(isinstance(screen, ErrorScreen) for screen in self.screen_stack)
+        self.exit(return_code=1 if failed else 0)
 
     def on_unmount(self) -> None:
         # The last line of defence (ctrl+q, ctrl+c, errors): whatever is unsaved is written.
         self.save_now()
-        self._remove_signal_handlers()
         self._collector.stop()
+
+    # --- signals and a lost terminal (see ui/shutdown.py) ---------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        return resume_guarded(super().get_driver_class())
+
+    async def run_async(self, **options: Any) -> int | None:
+        """``App.run_async`` with the signals handled; only the real run comes through here
+        (``run_test`` does not), so tests never have their own signals taken over."""
+        loop = asyncio.get_running_loop()
+
+        def request_exit(status: int, problem: str | None) -> None:
+            loop.call_soon_threadsafe(self._exit_after_signal, status, problem)
+
+        with Shutdown(self.save_now, request_exit).armed():
+            return await super().run_async(**options)
+
+    def _exit_after_signal(self, status: int, problem: str | None) -> None:
+        message = Text(f"coursemate: progress NOT saved: {problem}") if problem else None
+        self.exit(return_code=status, message=message)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._collector.touch()
         await super().on_event(event)
-
-    def _install_signal_handlers(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        for name in HANDLED_SIGNALS:
-            sig = getattr(signal, name, None)
-            if sig is None:
-                continue
-            try:
-                loop.add_signal_handler(sig, self._on_signal, sig)
-            except (NotImplementedError, RuntimeError, ValueError):
-                continue  # not the main thread, or a platform without these signals
-            self._signals.append(sig)
-
-    def _remove_signal_handlers(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        for sig in self._signals:
-            loop.remove_signal_handler(sig)
-        self._signals.clear()
-
-    def _on_signal(self, sig: signal.Signals) -> None:
-        """SIGTERM/SIGHUP: save now, then leave normally so the terminal is restored."""
-        problem = self.save_now()
-        message = Text(f"coursemate: progress NOT saved: {problem}") if problem else None
-        self.exit(return_code=128 + int(sig), message=message)
 
     # --- other processes' writes to the store ---------------------------------------------
 

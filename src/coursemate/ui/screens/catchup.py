@@ -318,9 +318,13 @@ class CatchupScreen(Screen[None]):
 
     def date_line(self, info: Catchup) -> Content:
         if info.when is None:
-            return Content.assemble(
-                ("No catch-up date yet", "bold"), ": the course has no sessions; set yours →"
+            has_sessions = any(event.sessions for event in self.course.events)
+            why = (
+                "the schedule gives none (its last session is out of the calendar's range)"
+                if has_sessions
+                else "the course has no sessions"
             )
+            return Content.assemble(("No catch-up date yet", "bold"), f": {why}; set yours →")
         source = "set by you" if info.source == "learner" else "14 days after the last session"
         today = self.today or date.today()
         return Content.assemble(

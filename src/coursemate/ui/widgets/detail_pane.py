@@ -298,6 +298,11 @@ class DetailPane(VerticalScroll, can_focus=True):
     def show(self, ctx: DetailContext, item: TreeItem | None) -> None:
         from rich.markdown import Markdown
 
+        if not self.is_attached:
+            # The app is leaving (a signal during start-up): once App.exit() is called,
+            # Textual 8.2.8 refuses to mount, and the bar's MountError would turn a clean exit
+            # into a traceback.
+            return
         progress = item_progress(ctx, item)
         bar = self._bar()
         bar.display = progress is not None
