@@ -10,7 +10,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from coursemate.course import Course
+from coursemate.course.model import Course
 from coursemate.progress.catchup import catchup_reminder
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.screens.catchup import (
