@@ -268,8 +268,8 @@ def make_app(target: str, course: Path, dirs: Path) -> Any:
         from floor_app import FloorApp
 
         return FloorApp(course)
-    from coursemate.cli import create_app
-    from coursemate.commands.common import AppOptions
+    from coursemate.ui.factory import create_app
+    from coursemate.ui.options import AppOptions
 
     return create_app(
         AppOptions(

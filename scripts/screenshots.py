@@ -55,8 +55,8 @@ BROKEN = "---\ntitle: Broken\nsyllabus:\n  - id: 1\n    title: a: b\n---\n"
 
 
 async def take(shot: Shot, out: Path, work: Path) -> Path:
-    from coursemate.cli import create_app
-    from coursemate.commands.common import AppOptions
+    from coursemate.ui.factory import create_app
+    from coursemate.ui.options import AppOptions
     from coursemate.ui.screens.study import StudyScreen
 
     course = Path(shot.course) if shot.course else None

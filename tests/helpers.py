@@ -21,11 +21,11 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Static
 
-from coursemate.cli import create_app
-from coursemate.commands.common import AppOptions
 from coursemate.course.model import Course
 from coursemate.progress.store import Store
 from coursemate.ui.app import CoursemateApp
+from coursemate.ui.factory import create_app
+from coursemate.ui.options import AppOptions
 from coursemate.ui.screens.catchup import CatchupScreen
 from coursemate.ui.screens.study import StudyScreen
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree

@@ -33,8 +33,8 @@ from coursemate.agenda import build_agenda, local_when, session_when
 from coursemate.commands.agenda import agenda_lines
 from coursemate.commands.check import Result, report_json, write_report
 from coursemate.commands.outline import outline_json, outline_lines
-from coursemate.course import CourseError
 from coursemate.course.cache import decode_course, encode_course
+from coursemate.course.errors import CourseError
 from coursemate.course.model import Course
 from coursemate.course.reader import load_course
 from coursemate.course.schema import (

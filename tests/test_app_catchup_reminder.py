@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from coursemate.course import load_course
+from coursemate.course.reader import load_course
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.app import CoursemateApp
 from helpers import make_app, study

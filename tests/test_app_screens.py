@@ -16,9 +16,9 @@ from textual.widgets import OptionList, Static
 
 from coursemate import paths
 from coursemate.course.model import Resource
+from coursemate.gc_policy import pause_for_start
 from coursemate.settings import load_settings
 from coursemate.ui.app import SETTLE_DELAY
-from coursemate.ui.idle_collector import pause_for_start
 from coursemate.ui.screens.error import (
     ErrorScreen,
     ProblemsScreen,

@@ -1,5 +1,6 @@
 """Domain modules must not import Textual (the harlequin rule), checked in a fresh interpreter;
-and test modules stand on tests/helpers.py and conftest fixtures, never on each other."""
+the import contracts ``lint-imports`` checks cover every domain module; and test modules stand
+on tests/helpers.py and conftest fixtures, never on each other."""
 
 from __future__ import annotations
 
@@ -8,24 +9,28 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-# Every module of the domain packages (found, so a new one cannot slip past), and the
-# domain modules beside them.
+import coursemate
+
+# The outer layers; every other module of coursemate is domain (found, so a new one cannot
+# slip past): it imports none of these, nor Textual or Rich.
+OUTER = {"coursemate.cli", "coursemate.commands", "coursemate.ui", "coursemate.__main__"}
 DOMAIN_PACKAGES = ["coursemate.course", "coursemate.progress"]
-DOMAIN_MODULES = [
-    "coursemate.agenda",
-    "coursemate.ics",
-    "coursemate.export",
-    "coursemate.settings",
-    "coursemate.paths",
-    "coursemate.cli",
-]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def top_level_domain() -> set[str]:
+    found = {m.name for m in pkgutil.iter_modules(coursemate.__path__, prefix="coursemate.")}
+    return found - OUTER
 
 
 def domain_modules() -> list[str]:
-    found = list(DOMAIN_MODULES)
+    # cli too: it imports Textual only when a command runs (see test_startup_imports).
+    found = [*sorted(top_level_domain() - set(DOMAIN_PACKAGES)), "coursemate.cli"]
     for name in DOMAIN_PACKAGES:
         package = importlib.import_module(name)
         found.append(name)
@@ -37,6 +42,8 @@ def test_the_domain_packages_are_all_found() -> None:
     names = domain_modules()
     assert {"coursemate.course.reader", "coursemate.course.experiments"} <= set(names)
     assert {"coursemate.progress.store", "coursemate.progress.atomic"} <= set(names)
+    assert {"coursemate.agenda", "coursemate.gc_policy", "coursemate.paths"} <= set(names)
+    assert not {"coursemate.ui.app", "coursemate.commands.open_"} & set(names)
 
 
 def test_domain_modules_do_not_import_textual() -> None:
@@ -51,6 +58,21 @@ def test_domain_modules_do_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "", f"domain modules imported: {result.stdout.strip()}"
+
+
+def import_contracts() -> list[dict[str, Any]]:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        contracts: list[dict[str, Any]] = tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+    return contracts
+
+
+def test_the_import_contracts_cover_every_domain_module_and_the_layers() -> None:
+    """``lint-imports`` (run by .ci/run) checks these, lazy imports inside functions too."""
+    by_type = {c["type"]: c for c in import_contracts()}
+    domain = by_type["forbidden"]
+    assert set(domain["source_modules"]) == top_level_domain()
+    assert set(domain["forbidden_modules"]) >= {*OUTER - {"coursemate.__main__"}, "textual", "rich"}
+    assert by_type["layers"]["layers"] == ["coursemate.cli", "coursemate.commands", "coursemate.ui"]
 
 
 # --- the tests' own layering -------------------------------------------------------------

@@ -12,7 +12,7 @@ from rich.console import Console
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from coursemate.course import Course
+from coursemate.course.model import Course
 from coursemate.progress.catchup import catchup_reminder
 from coursemate.progress.checklist import GONE, ORPHANED, build_checklist
 from coursemate.progress.store import REFLECTION_FIELDS, Store

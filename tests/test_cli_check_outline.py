@@ -72,8 +72,9 @@ def test_one_check_lists_every_problem_of_a_file(tmp_path: Path) -> None:
         assert f"the link '{scheme}" in message and "only web links (http/https)" in message
     assert f"{resources}[3].link" not in found  # site-relative: resolves with --site-url
     assert "before it starts" in found["events[0].sessions[0].end_datetime"][2]
-    assert "catch-up two weeks later cannot be scheduled" in (
-        found["events[0].sessions[1].start_datetime"][2]
+    assert (
+        "catch-up two weeks later cannot be scheduled"
+        in (found["events[0].sessions[1].start_datetime"][2])
     )
     assert run("check", "--strict", str(course)).returncode == 1
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from coursemate.course import load_course
+from coursemate.course.reader import load_course
 from coursemate.progress import state as state_module
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from helpers import CatchupApp

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coursemate.course import CourseError, load_course
 from coursemate.course.cache import load_course_cached, wait_for_writes
 from coursemate.course.discover import find_courses, peek_title
+from coursemate.course.errors import CourseError
+from coursemate.course.reader import load_course
 
 
 def _folders(corpus: Path) -> list[Path]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from coursemate.course import CourseError, load_course, yamlsafe
+from coursemate.course import yamlsafe
 from coursemate.course.cache import load_course_cached
-from coursemate.course.reader import MAX_BYTES
+from coursemate.course.errors import CourseError
+from coursemate.course.reader import MAX_BYTES, load_course
 from coursemate.course.text import clean
 
 LAUGHS = "\n".join(

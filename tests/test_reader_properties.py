@@ -11,8 +11,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coursemate.course import CourseError
 from coursemate.course.cache import decode_course, encode_course
+from coursemate.course.errors import CourseError
 from coursemate.course.experiments import split_markdown, split_markdown_commonmark
 from coursemate.course.model import Course
 from coursemate.course.reader import Source, parse_source

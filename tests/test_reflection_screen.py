@@ -10,7 +10,7 @@ import pytest
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from coursemate.course import Course, Experiment
+from coursemate.course.model import Course, Experiment
 from coursemate.progress.store import REFLECTION_FIELDS, SCHEMA_VERSION, Store
 from coursemate.ui.screens.reflection import AddExperimentScreen, ReflectionScreen
 from helpers import Host

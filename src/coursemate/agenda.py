@@ -269,61 +269,17 @@ def _with_warning(plan: SessionPlan, warning: str) -> SessionPlan:
 def _plan_session(
     session: Session, path: str, number: int, by_key: dict[str, Module], viewer: ViewerZone
 ) -> SessionPlan:
+    # Each step appends its warnings in turn: their order is the order the agenda prints.
     warnings: list[str] = []
     start, end = session.start, session.end
     zone_known = start is not None and start.tzinfo is not None
-    if not session.timezone:
-        warnings.append("no timezone given; times are shown as written")
-    elif not zone_known and start is not None:
-        warnings.append(
-            f"unknown timezone '{one_line(session.timezone)}'; times are shown as written "
-            "and not converted"
-        )
-
+    warnings += _zone_warnings(session, zone_known)
     length = _length(start, end, warnings)
     modules = [by_key[k] for k in session.module_keys if k in by_key]
-    known_ids = {m.id for m in modules}
-    unknown = tuple(i for i in session.module_ids if i not in known_ids)
-    if unknown:
-        warnings.append(f"names unknown modules: {', '.join(one_line(i) for i in unknown)}")
-    undated = [m for m in modules if m.minutes is None]
-    if undated:
-        names = ", ".join(f"{m.number}. {one_line(m.title)}" for m in undated)
-        warnings.append(f"no duration for {names}; counted as 0 min")
-
-    planned: list[PlannedModule] = []
-    offset = timedelta(0)
-    limit = timedelta(minutes=length) if length is not None else None
-    beyond = False  # a module time fell past the end of the calendar
-    for module in modules:
-        duration = timedelta(minutes=module.minutes or 0)
-        begins = _shift(start, offset)
-        offset += duration
-        overrun = limit is not None and offset > limit
-        ends = _shift(start, offset)
-        beyond = beyond or (start is not None and (begins is None or ends is None))
-        planned.append(PlannedModule(module, begins, ends, overrun))
-    if beyond:
-        warnings.append("some module times fall outside the calendar (year 1 to 9999)")
-    if limit is not None and offset > limit:
-        need = int(offset.total_seconds() // 60)
-        warnings.append(
-            f"overrun: the modules need {need} min but the session holds {length} min "
-            f"({need - (length or 0)} min over)"
-        )
-
-    local_start = local_end = None
-    if zone_known and start is not None:
-        local_start = viewer.convert(start)
-        local_end = viewer.convert(end) if end is not None and end.tzinfo is not None else None
-        if local_start is None:
-            warnings.append("its time in your timezone falls outside the calendar (year 1 to 9999)")
-        if local_start is None or (
-            _same_wall_time(start, local_start)
-            and (end is None or local_end is None or _same_wall_time(end, local_end))
-        ):
-            local_start = local_end = None
-
+    unknown = _unknown_ids(session, modules, warnings)
+    warnings += _undated_warnings(modules)
+    planned = _plan_modules(modules, start, length, warnings)
+    local_start, local_end = _viewer_times(start, end, zone_known, viewer, warnings)
     return SessionPlan(
         key=session.key,
         path=path,
@@ -335,11 +291,88 @@ def _plan_session(
         zone_known=zone_known,
         local_start=local_start,
         local_end=local_end,
-        modules=tuple(planned),
+        modules=planned,
         unknown_ids=unknown,
         length_minutes=length,
         warnings=tuple(warnings),
     )
+
+
+def _zone_warnings(session: Session, zone_known: bool) -> list[str]:
+    """A missing timezone, or one zoneinfo does not know (the times stay as written)."""
+    if not session.timezone:
+        return ["no timezone given; times are shown as written"]
+    if not zone_known and session.start is not None:
+        return [
+            f"unknown timezone '{one_line(session.timezone)}'; times are shown as written "
+            "and not converted"
+        ]
+    return []
+
+
+def _unknown_ids(session: Session, modules: list[Module], warnings: list[str]) -> tuple[str, ...]:
+    """The module ids the session names that the course does not have (warned about)."""
+    known_ids = {m.id for m in modules}
+    unknown = tuple(i for i in session.module_ids if i not in known_ids)
+    if unknown:
+        warnings.append(f"names unknown modules: {', '.join(one_line(i) for i in unknown)}")
+    return unknown
+
+
+def _undated_warnings(modules: list[Module]) -> list[str]:
+    undated = [m for m in modules if m.minutes is None]
+    if not undated:
+        return []
+    names = ", ".join(f"{m.number}. {one_line(m.title)}" for m in undated)
+    return [f"no duration for {names}; counted as 0 min"]
+
+
+def _plan_modules(
+    modules: list[Module], start: datetime | None, length: int | None, warnings: list[str]
+) -> tuple[PlannedModule, ...]:
+    """The modules back to back from ``start``, each flagged when it ends past the session."""
+    planned: list[PlannedModule] = []
+    offset = timedelta(0)
+    limit = timedelta(minutes=length) if length is not None else None
+    beyond = False  # a module time fell past the end of the calendar
+    for module in modules:
+        begins = _shift(start, offset)
+        offset += timedelta(minutes=module.minutes or 0)
+        ends = _shift(start, offset)
+        beyond = beyond or (start is not None and (begins is None or ends is None))
+        planned.append(PlannedModule(module, begins, ends, limit is not None and offset > limit))
+    if beyond:
+        warnings.append("some module times fall outside the calendar (year 1 to 9999)")
+    if length is not None and offset > timedelta(minutes=length):
+        need = int(offset.total_seconds() // 60)
+        warnings.append(
+            f"overrun: the modules need {need} min but the session holds {length} min "
+            f"({need - length} min over)"
+        )
+    return tuple(planned)
+
+
+def _viewer_times(
+    start: datetime | None,
+    end: datetime | None,
+    zone_known: bool,
+    viewer: ViewerZone,
+    warnings: list[str],
+) -> tuple[datetime | None, datetime | None]:
+    """The session on the viewer's clock; (None, None) when its wall times are the same there
+    (nothing to add) or cannot be known."""
+    if not zone_known or start is None:
+        return None, None
+    local_start = viewer.convert(start)
+    if local_start is None:
+        warnings.append("its time in your timezone falls outside the calendar (year 1 to 9999)")
+        return None, None
+    local_end = viewer.convert(end) if end is not None and end.tzinfo is not None else None
+    if _same_wall_time(start, local_start) and (
+        end is None or local_end is None or _same_wall_time(end, local_end)
+    ):
+        return None, None
+    return local_start, local_end
 
 
 def _length(start: datetime | None, end: datetime | None, warnings: list[str]) -> int | None:

@@ -10,18 +10,15 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from coursemate import __version__
 from coursemate.commands import COMMANDS, CommandError, command_module
 from coursemate.course.errors import CourseError
 from coursemate.course.text import clean
 
-if TYPE_CHECKING:
-    from coursemate.commands.common import AppOptions
-    from coursemate.ui.app import CoursemateApp
-
-EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+# Usage errors (2) are argparse's and CommandError's own.
+EXIT_OK, EXIT_FAIL, EXIT_INTERRUPTED = 0, 1, 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,13 +45,6 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     for name in COMMANDS if only is None else (only,):
         command_module(name).register(sub)
     return parser
-
-
-def create_app(options: AppOptions) -> CoursemateApp:
-    """The one factory that builds the app, shared by ``coursemate open`` and the tests."""
-    from coursemate.ui.app import CoursemateApp
-
-    return CoursemateApp(options)
 
 
 def _with_default_command(argv: list[str]) -> list[str]:

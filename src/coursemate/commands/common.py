@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,18 +19,6 @@ class CommandError(Exception):
     def __init__(self, message: str, exit_code: int = 1) -> None:
         super().__init__(message)
         self.exit_code = exit_code
-
-
-@dataclass(frozen=True)
-class AppOptions:
-    """Everything the app needs to start; built by ``coursemate open`` and by the tests."""
-
-    course: Path | None = None  # a course file or folder; None opens the bundled course
-    learner: str | None = None
-    data_dir: Path | None = None
-    config_dir: Path | None = None
-    cache_dir: Path | None = None
-    site_url: str | None = None
 
 
 def add_course_argument(parser: argparse.ArgumentParser, *, many: bool = False) -> None:

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursemate.commands import COMMANDS
 from coursemate.commands.common import (
-    AppOptions,
     CommandError,
     add_course_argument,
     add_site_url_argument,
     add_store_arguments,
 )
-from coursemate.ui.idle_collector import pause_for_start
+from coursemate.gc_policy import pause_for_start
+from coursemate.ui.options import AppOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from coursemate.course.model import Course
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,19 +33,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.course:
         _refuse_missing(args.course)
+    course = Path(args.course).expanduser() if args.course else None
+    # Start-up allocates a great many long-lived objects and little garbage: collecting while
+    # it runs only walks them again and again (see gc_policy.py).
+    pause_for_start()
     options = AppOptions(
-        course=Path(args.course).expanduser() if args.course else None,
+        course=course,
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
+        prefetched=_start_reading(course, args.site_url),
     )
-    # Start-up allocates a great many long-lived objects and little garbage: collecting while
-    # it runs only walks them again and again (see ui/idle_collector.py).
-    pause_for_start()
-    _start_reading(options)
-    from coursemate.cli import create_app  # imports Textual: the read overlaps it
+    from coursemate.ui.factory import create_app
 
-    app = create_app(options)
+    app = create_app(options)  # imports Textual: the read overlaps it
     app.run()
     return app.return_code or 0
 
@@ -60,23 +67,19 @@ def _refuse_missing(course: str) -> None:
     raise CommandError(f"{course}: no such course file or folder")
 
 
-def _start_reading(options: AppOptions) -> None:
+def _start_reading(course: Path | None, site_url: str | None) -> Future[Course] | None:
     """Start reading the course the app is about to open, before Textual is imported.
 
-    The app's loader calls ``load_course_cached`` with the same arguments and takes this
-    result. Only for a single course file: a folder may open the picker instead.
+    Only for a single course file: a folder may open the picker instead. The app takes the
+    result from its options; it must be read with the site URL and cache dir the app uses.
     """
     from coursemate import paths
     from coursemate.course.cache import prefetch
     from coursemate.settings import load_settings
 
-    target = options.course if options.course is not None else paths.bundled_course()
+    target = course if course is not None else paths.bundled_course()
     if not target.is_file():
-        return
-    # The same site URL and cache dir as CoursemateApp uses, or the prefetch goes unused.
-    settings, _ = load_settings(paths.config_dir(options.config_dir))
-    prefetch(
-        target,
-        site_url=options.site_url or settings.site_url,
-        cache_dir=paths.cache_dir(options.cache_dir),
-    )
+        return None
+    # The app's own defaults (AppOptions leaves config_dir and cache_dir unset).
+    settings, _ = load_settings(paths.config_dir(None))
+    return prefetch(target, site_url=site_url or settings.site_url, cache_dir=paths.cache_dir())

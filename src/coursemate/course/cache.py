@@ -57,13 +57,8 @@ def load_course_cached(
     """``load_course``, answered from the cache when an entry for these exact bytes exists.
 
     On a miss the course is returned as soon as it is parsed; the entry is written by a
-    background thread (not a daemon, so a short-lived command still finishes the write). If
-    ``prefetch`` was called with the same arguments, its result (or error) is taken instead.
+    background thread (not a daemon, so a short-lived command still finishes the write).
     """
-    with _lock:
-        pending = _prefetched.pop(_prefetch_key(path, site_url, cache_dir), None)
-    if pending is not None:
-        return pending.result()
     return _load(path, site_url, cache_dir, write_delay=0.0)
 
 
@@ -84,15 +79,7 @@ def _load(
 # --- off the critical path ------------------------------------------------------------------
 
 _lock = threading.Lock()
-_prefetched: dict[tuple[str, str | None, str], Future[Course]] = {}
 _writers: list[threading.Thread] = []
-
-
-def _prefetch_key(
-    path: Path | str, site_url: str | None, cache_dir: Path | None
-) -> tuple[str, str | None, str]:
-    base = cache_dir if cache_dir is not None else paths.cache_dir()
-    return (os.path.abspath(Path(path).expanduser()), site_url or None, os.path.abspath(base))
 
 
 def prefetch(
@@ -104,14 +91,12 @@ def prefetch(
 ) -> Future[Course]:
     """Start ``load_course_cached(path, ...)`` in a background thread and return its future.
 
-    The next ``load_course_cached`` with the same arguments takes this result instead of
-    reading again, so ``coursemate open`` can start reading before it imports Textual. A miss
-    waits ``write_delay`` seconds before writing the entry, so the write does not compete with
-    the first paint. Results reflect the files as they were when the read started.
+    ``coursemate open`` starts the read before it imports Textual and hands the future to the
+    app in its options (``ui.options.AppOptions.prefetched``). A miss waits ``write_delay``
+    seconds before writing the entry, so the write does not compete with the first paint.
+    Results reflect the files as they were when the read started.
     """
     future: Future[Course] = Future()
-    with _lock:
-        _prefetched[_prefetch_key(path, site_url, cache_dir)] = future
 
     def run() -> None:
         if not future.set_running_or_notify_cancel():

@@ -153,9 +153,6 @@ class Course:
     def minutes(self) -> int:
         return sum(m.minutes or 0 for m in self.modules)
 
-    def module_by_id(self, module_id: str) -> Module | None:
-        return next((m for m in self.modules if m.id == module_id), None)
-
     def modules_by_key(self, keys: Container[str]) -> Iterator[Module]:
         """The modules whose keys are in ``keys``, in course order."""
         return (m for m in self.modules if m.key in keys)

@@ -133,11 +133,6 @@ def load_document(text: str, limit: int | None = None) -> Document:
         loader.dispose()
 
 
-def load_bounded(text: str, limit: int | None = None) -> Any:
-    """The data of ``load_document``."""
-    return load_document(text, limit).data
-
-
 def locate(root: yaml.Node | None, path: str, *, at_key: bool = False) -> tuple[int, int] | None:
     """0-based (line, column) of the node at a field path such as ``syllabus[2].title``.
 

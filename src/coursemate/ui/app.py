@@ -22,17 +22,18 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.widgets import LoadingIndicator, Static
 
-from coursemate import paths
-from coursemate.commands.common import AppOptions
+from coursemate import gc_policy, paths
 from coursemate.course.text import clean
+from coursemate.gc_policy import IDLE_AFTER, IdleCollector
 from coursemate.settings import Settings, load_settings, save_settings
-from coursemate.ui import idle_collector
-from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
 from coursemate.ui.links import resolve_link
+from coursemate.ui.options import AppOptions
 from coursemate.ui.shutdown import Shutdown, resume_guarded
 from coursemate.ui.store_watch import WATCH_INTERVAL, StoreReloaded, repaint
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from textual.driver import Driver
     from textual.timer import Timer
 
@@ -43,7 +44,9 @@ SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
 # A course that opens faster than this never shows the spinner: a flash of animation would
 # only cost the first paint time (the reference course opens in a few milliseconds).
 SPINNER_DELAY = 0.25
-SETTLE_DELAY = 0.1  # seconds after the course opens: past the first frame and the pane's
+# Seconds after the course opens: past the first frame and the reading pane's first fill,
+# so settling memory and watching the store do not delay what the learner sees first.
+SETTLE_DELAY = 0.1
 
 
 class CoursemateApp(App[int]):
@@ -94,6 +97,8 @@ class CoursemateApp(App[int]):
         self._last_save_error: str | None = None
         self._spinner: Timer | None = None
         self._collector = IdleCollector()
+        # Taken by the first load: the options' read started before Textual was imported.
+        self._prefetched: Future[Course] | None = options.prefetched
         # Store watch (see ui/store_watch.py): a reload in flight; the store last looked at,
         # how many of its messages were told and which of its merges shown; the last problem.
         self._reloading = False
@@ -133,7 +138,7 @@ class CoursemateApp(App[int]):
             from coursemate.ui.screens.picker import PickerScreen, is_course_folder
 
             if is_course_folder(target):
-                idle_collector.resume()
+                gc_policy.resume()
                 self.push_screen(PickerScreen(target), self.open_course)
                 return
         self.open_course(target if target is not None else paths.bundled_course())
@@ -141,14 +146,15 @@ class CoursemateApp(App[int]):
     def open_course(self, path: Path | None) -> None:
         if path is not None:
             self.query_one("#loading-message", Static).update(Text(clean(f"Opening {path}…")))
-            self._load(path)
+            prefetched, self._prefetched = self._prefetched, None
+            self._load(path, prefetched)
             self._spinner = self.set_timer(SPINNER_DELAY, self._show_spinner)
 
     def _show_spinner(self) -> None:
         self.screen_stack[0].mount(LoadingIndicator(id="loading"))
 
     @work(thread=True, exclusive=True, group="load")
-    def _load(self, path: Path) -> None:
+    def _load(self, path: Path, prefetched: Future[Course] | None) -> None:
         from coursemate.course.cache import load_course_cached
         from coursemate.course.errors import CourseError
         from coursemate.course.model import Problem
@@ -156,9 +162,12 @@ class CoursemateApp(App[int]):
         from coursemate.progress.store import Store, StoreError
 
         try:
-            course = load_course_cached(
-                path, site_url=self.site_url, cache_dir=paths.cache_dir(self.options.cache_dir)
-            )
+            if prefetched is not None:
+                course = prefetched.result()
+            else:
+                course = load_course_cached(
+                    path, site_url=self.site_url, cache_dir=paths.cache_dir(self.options.cache_dir)
+                )
         except CourseError as exc:
             self.post_message(self.CourseFailed(exc.problem))
             return
@@ -183,7 +192,7 @@ class CoursemateApp(App[int]):
         self.push_screen(StudyScreen(event.course, event.store))
         # After the first frame: the reminder is not what the learner opened the app to see.
         self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
-        # And once the reading pane has filled too, settle memory (see ui/idle_collector.py).
+        # And once the reading pane has filled too, settle memory (see gc_policy.py).
         self.set_timer(SETTLE_DELAY, self._start_collector)
         self.set_timer(SETTLE_DELAY, self._start_store_watch)
 
@@ -206,7 +215,7 @@ class CoursemateApp(App[int]):
 
         self._stop_loading_indicator()
         self.push_screen(ErrorScreen(event.problem))
-        idle_collector.resume()
+        gc_policy.resume()
 
     def _stop_loading_indicator(self) -> None:
         """The indicator animates at 16 fps even under another screen: remove it once done."""

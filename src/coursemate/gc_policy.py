@@ -16,7 +16,8 @@ the slowest presses overlapped one (see benchmarks/README.md). So while the app 
   so memory stays bounded through long unbroken input, until ``OLDEST_EVERY`` young passes
   have gone by (CPython's default is 10).
 
-No Textual here: the app feeds it input times and ticks.
+No Textual here (it lives beside the domain, not in ``ui``): ``coursemate open`` pauses
+collection and the app feeds the collector input times and ticks.
 """
 
 from __future__ import annotations
@@ -46,10 +47,6 @@ class IdleCollector:
         self._clock = clock
         self._last_input = clock()
         self._saved: tuple[int, int, int] | None = None
-
-    @property
-    def last_input(self) -> float:
-        return self._last_input
 
     def start(self) -> None:
         """Once the course is open and on screen: collect start-up's garbage (a few thousand
