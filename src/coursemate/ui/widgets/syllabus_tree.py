@@ -312,6 +312,15 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         self.scroll_to_node(node, animate=False)
         return True
 
+    def place_cursor(self, key: str | None) -> None:
+        """The cursor on ``key`` when the tree shows it, else on the course (after a rebuild,
+        the cursor's line may hold any node, or none)."""
+        if key is not None and self.reveal(key):
+            return
+        _ = self.last_line  # the new root has no line until the lines are laid out
+        self.move_cursor(self.root)
+        self.scroll_home(animate=False)
+
     def known_keys(self) -> list[str]:
         """Keys of the items built so far (unbuilt modules need no relabelling)."""
         return list(self._key_nodes)
