@@ -19,22 +19,28 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.markdown import Markdown
+from textual.app import App
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.course.reader import load_course
 from coursemate.progress.document import next_status
 from coursemate.progress.store import OwnExperiment, Store
 from coursemate.ui import links
 from coursemate.ui.app import CoursemateApp
 from coursemate.ui.links import resolve_link
+from coursemate.ui.screens.catchup import CatchupScreen
 from coursemate.ui.screens.note import NoteScreen
+from coursemate.ui.screens.presenter import PresenterScreen
+from coursemate.ui.screens.reading_list import ReadingListScreen
 from coursemate.ui.screens.reflection import AddExperimentScreen, ReflectionScreen
 from coursemate.ui.screens.study import StudyScreen
 from coursemate.ui.widgets.detail_pane import DetailContext, item_detail
 from coursemate.ui.widgets.syllabus_items import PrereadingGroup, TreeItem, walk_items
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
-from test_app_study import make_app, study, write_course
+from test_app_study import go, make_app, study, tree_of, until_screen, write_course
 
 FOLDER_FRONT = """
 title: Folder course with pre-reading
@@ -396,3 +402,108 @@ def test_a_folder_course_with_prereading_acts_on_the_highlighted_item(
             harness.example(start, steps, opened)
 
         examples()
+
+
+# --- the same fault elsewhere ---------------------------------------------------------------
+
+
+async def test_p_presents_the_module_of_the_item_highlighted_after_a_filter(
+    tmp_path: Path,
+) -> None:
+    app = make_app(tmp_path, learner="new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await pilot.press("n", "slash", *"Product Box", "enter")  # from module 1 to module 2
+        await pilot.pause()
+        item = tree_of(screen).cursor_item
+        assert isinstance(item, Experiment) and item.key.startswith("m2/")
+        await pilot.press("p")
+        presenter = await until_screen(pilot, PresenterScreen)
+        assert presenter.step is not None and presenter.step.module.key == "m2"
+
+
+async def test_p_on_an_own_experiment_presents_its_module(tmp_path: Path) -> None:
+    app = make_app(tmp_path, learner="new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, "m3/a")
+        await pilot.press("a", *"Try a product box", "enter")
+        await pilot.pause()
+        item = tree_of(screen).cursor_item
+        assert isinstance(item, OwnExperiment) and item.assignment_key == "m3/a"
+        await pilot.press("p")
+        presenter = await until_screen(pilot, PresenterScreen)
+        assert presenter.step is not None and presenter.step.module.key == "m3"
+
+
+READING_FRONT = """
+title: Reading order
+syllabusBefore:
+  - {title: Alpha with a link, link: https://example.com/a, duration: 5}
+  - {title: Bravo without a link, duration: 5}
+  - {title: Charlie with a link, link: https://example.com/c, duration: 5}
+  - {title: Delta with a link, link: https://example.com/d, duration: 5}
+"""
+
+
+def cursor_title(reading: ReadingListScreen) -> str:
+    table = reading.table
+    key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+    return reading.by_key[str(key)].resource.title
+
+
+async def open_reading_list(tmp_path: Path, pilot: Pilot[int]) -> ReadingListScreen:
+    await study(pilot)
+    await pilot.press("r")
+    return await until_screen(pilot, ReadingListScreen)
+
+
+async def test_u_keeps_the_cursor_at_its_place_in_the_reading_list(tmp_path: Path) -> None:
+    course = write_course(tmp_path / "reading.md", READING_FRONT)
+    app = make_app(tmp_path, learner="new", course=course)
+    async with app.run_test(size=(120, 40)) as pilot:
+        reading = await open_reading_list(tmp_path, pilot)
+        await pilot.press("down", "down", "space")
+        assert cursor_title(reading) == "Charlie with a link"
+        await pilot.press("u")  # Charlie is done: hidden, the cursor goes on to Delta
+        await pilot.pause()
+        assert cursor_title(reading) == "Delta with a link"
+        await pilot.press("space")
+        cid = reading.course_id
+        done = {reading.by_key[k].resource.title for k in reading.store.done_keys(cid)}
+        assert done == {"Charlie with a link", "Delta with a link"}
+
+
+def footer_keys(screen: Screen[object]) -> set[str]:
+    return {key.action for key in screen.query("FooterKey")}  # type: ignore[attr-defined]
+
+
+async def test_catchup_s_moves_on_from_the_stored_status(
+    reference_path: Path, tmp_path: Path
+) -> None:
+    """Another process (merged into the store) moved the experiment on: `s` continues from
+    there, not from the status the list was built with."""
+    course = load_course(reference_path)
+    store = Store.open(tmp_path / "data", "Ada")
+    cid = course.identity
+    key = next(e.key for _m, e in course.all_experiments())
+    store.set_chosen(cid, key, True, title="first")
+    app = CatchupHost(course, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, CatchupScreen) and screen.highlighted_key() == key
+        store.set_status(cid, key, "running")
+        await pilot.press("s")
+        state = store.experiment(cid, key)
+        assert state is not None and state.status == "done"
+
+
+class CatchupHost(App[None]):
+    def __init__(self, course: Course, store: Store) -> None:
+        super().__init__()
+        self.course = course
+        self.store = store
+
+    def on_mount(self) -> None:
+        self.push_screen(CatchupScreen(self.course, self.store))
