@@ -507,3 +507,26 @@ class CatchupHost(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(CatchupScreen(self.course, self.store))
+
+
+async def test_an_own_experiment_merged_from_elsewhere_joins_the_tree_under_the_cursor(
+    tmp_path: Path,
+) -> None:
+    """A reload (another process's writes merged, then refresh_all) adds the experiment to
+    its assignment, above the cursor, and the cursor, pane and keys stay on their item."""
+    app = make_app(tmp_path, learner="new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        tree = tree_of(screen)
+        await go(pilot, screen, "m1/a")
+        await pilot.press("right")  # the assignment's experiments are shown
+        await go(pilot, screen, "m2")
+        key = screen.store.add_own_experiment(screen.course_id, "m1/a", "Merged from a laptop")
+        screen.refresh_all()
+        await pilot.pause()
+        await pilot.pause()
+        node = tree.node_for(key)
+        assert node is not None and node.parent is not None and node.parent.data.key == "m1/a"  # type: ignore[union-attr]
+        assert tree.cursor_item is screen.selected
+        assert isinstance(screen.selected, Module) and screen.selected.key == "m2"
+        assert str(screen.query_one("#detail-title", Static).content).startswith("2 · ")

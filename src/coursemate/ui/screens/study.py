@@ -204,8 +204,16 @@ class StudyScreen(Screen[None]):
         self.selected = self.tree.cursor_item
 
     def refresh_all(self) -> None:
-        """After another screen (reading list, catch-up...) changed the store, anywhere."""
-        self.changed(*self.tree.known_keys(), recount=True)
+        """After another screen (reading list, catch-up...) or another process (merged into
+        the store) changed the store, anywhere."""
+        tree = self.tree
+        known = set(tree.known_keys())
+        # Own experiments added elsewhere: into the assignments already built (the others
+        # read them from the store when they are built); the cursor stays on its node.
+        for mine in self.store.own_experiments(self.course_id):
+            if mine.key not in known:
+                tree.add_own_experiment(mine)
+        self.changed(*tree.known_keys(), recount=True)
 
     @on(SyllabusTree.Toggled)
     def _toggled(self, event: SyllabusTree.Toggled) -> None:
