@@ -24,6 +24,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
+from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.course.reader import load_course
 from coursemate.progress.document import next_status
@@ -40,7 +41,14 @@ from coursemate.ui.screens.study import StudyScreen
 from coursemate.ui.widgets.detail_pane import DetailContext, item_detail
 from coursemate.ui.widgets.syllabus_items import PrereadingGroup, TreeItem, walk_items
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
-from test_app_study import go, make_app, study, tree_of, until_screen, write_course
+from test_app_study import (
+    go,
+    make_app,
+    study,
+    tree_of,
+    until_screen,
+    write_course,
+)
 
 FOLDER_FRONT = """
 title: Folder course with pre-reading
@@ -176,6 +184,10 @@ DYNAMIC = {
 }
 
 
+def footer_keys(screen: Screen[object]) -> set[str]:
+    return {key.action for key in screen.query("FooterKey")}  # type: ignore[attr-defined]
+
+
 def check_follows_cursor(run: Run) -> None:
     """The pane, the screen's selection and the footer are about the highlighted item."""
     item = run.highlighted()
@@ -187,7 +199,7 @@ def check_follows_cursor(run: Run) -> None:
     body = screen.query_one("#detail-markdown", Static).content
     expected = Markdown(detail.markdown, hyperlinks=False, inline_code_theme="ansi_dark")
     assert rendered(body) == rendered(expected), f"the pane is not about {detail.title}"
-    shown = {key.action for key in screen.query("FooterKey")} & DYNAMIC  # type: ignore[attr-defined]
+    shown = footer_keys(screen) & DYNAMIC
     assert shown == footer_actions(item, run)
 
 
@@ -195,7 +207,7 @@ def assignment_of(run: Run, item: TreeItem) -> Assignment | None:
     if isinstance(item, Assignment):
         return item
     if isinstance(item, Experiment | OwnExperiment):
-        module = run.course.find(item.key.split("/", 1)[0])
+        module = run.course.find(top_key(item.key))
         return module.assignment if isinstance(module, Module) else None
     return None
 
@@ -286,7 +298,13 @@ async def reload(run: Run) -> None:
         store.set_done(cid, item.key, not store.is_done(cid, item.key))
     elif not isinstance(item, Course | PrereadingGroup):
         store.set_note(cid, item.key, f"from elsewhere {run.count}")
+    assignment = assignment_of(run, item)
+    mine = None
+    if assignment is not None:
+        mine = store.add_own_experiment(cid, assignment.key, f"mine from elsewhere {run.count}")
     run.screen.refresh_all()
+    if mine is not None:  # its assignment is built (the cursor is in it): it shows up there
+        assert mine in run.tree.known_keys()
 
 
 async def step(run: Run, kind: str, value: object) -> None:
@@ -361,22 +379,11 @@ STARTS = st.none() | st.integers(min_value=0, max_value=200)
 STEP_LISTS = st.lists(STEPS, min_size=1, max_size=6)
 
 
-@pytest.fixture
-def opened(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every URL the app asks the browser to open (no browser is ever started)."""
-    calls: list[str] = []
-
-    def fake_open(url: str) -> str | None:
-        calls.append(url)
-        return None
-
-    monkeypatch.setattr(links, "open_in_browser", fake_open)
-    return calls
-
-
 def test_the_reference_course_acts_on_the_highlighted_item(
-    reference_path: Path, tmp_path: Path, opened: list[str]
+    reference_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(links, "open_in_browser", opened.append)  # never a real browser
     with asyncio.Runner() as runner, Harness(runner, reference_path, tmp_path) as harness:
 
         @SETTINGS
@@ -389,8 +396,10 @@ def test_the_reference_course_acts_on_the_highlighted_item(
 
 
 def test_a_folder_course_with_prereading_acts_on_the_highlighted_item(
-    tmp_path: Path, opened: list[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(links, "open_in_browser", opened.append)  # never a real browser
     course = folder_course(tmp_path)
     with asyncio.Runner() as runner, Harness(runner, course, tmp_path / "data") as harness:
 
@@ -452,7 +461,7 @@ def cursor_title(reading: ReadingListScreen) -> str:
     return reading.by_key[str(key)].resource.title
 
 
-async def open_reading_list(tmp_path: Path, pilot: Pilot[int]) -> ReadingListScreen:
+async def open_reading_list(pilot: Pilot[int]) -> ReadingListScreen:
     await study(pilot)
     await pilot.press("r")
     return await until_screen(pilot, ReadingListScreen)
@@ -462,7 +471,7 @@ async def test_u_keeps_the_cursor_at_its_place_in_the_reading_list(tmp_path: Pat
     course = write_course(tmp_path / "reading.md", READING_FRONT)
     app = make_app(tmp_path, learner="new", course=course)
     async with app.run_test(size=(120, 40)) as pilot:
-        reading = await open_reading_list(tmp_path, pilot)
+        reading = await open_reading_list(pilot)
         await pilot.press("down", "down", "space")
         assert cursor_title(reading) == "Charlie with a link"
         await pilot.press("u")  # Charlie is done: hidden, the cursor goes on to Delta
@@ -472,10 +481,6 @@ async def test_u_keeps_the_cursor_at_its_place_in_the_reading_list(tmp_path: Pat
         cid = reading.course_id
         done = {reading.by_key[k].resource.title for k in reading.store.done_keys(cid)}
         assert done == {"Charlie with a link", "Delta with a link"}
-
-
-def footer_keys(screen: Screen[object]) -> set[str]:
-    return {key.action for key in screen.query("FooterKey")}  # type: ignore[attr-defined]
 
 
 async def test_catchup_s_moves_on_from_the_stored_status(
