@@ -303,7 +303,9 @@ async def reload(run: Run) -> None:
     if assignment is not None:
         mine = store.add_own_experiment(cid, assignment.key, f"mine from elsewhere {run.count}")
     run.screen.refresh_all()
-    if mine is not None:  # its assignment is built (the cursor is in it): it shows up there
+    if mine is not None and not run.screen.filter_text:
+        # Its assignment is built (the cursor is in it): it shows up there. (A filter shows
+        # it only if it matches: the filter's tests cover that.)
         assert mine in run.tree.known_keys()
 
 
@@ -535,3 +537,31 @@ async def test_an_own_experiment_merged_from_elsewhere_joins_the_tree_under_the_
         assert tree.cursor_item is screen.selected
         assert isinstance(screen.selected, Module) and screen.selected.key == "m2"
         assert str(screen.query_one("#detail-title", Static).content).startswith("2 · ")
+
+
+async def test_a_reload_filters_again_and_keeps_the_cursor_on_its_item(tmp_path: Path) -> None:
+    """Another process's note now matches the filter: the tree shows it after the reload, and
+    the cursor, pane and keys stay on the item they were on."""
+    app = make_app(tmp_path, learner="new")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        cid, tree = screen.course_id, tree_of(screen)
+        screen.store.set_note(cid, "m1/r/what-is-a-product", "zebra crossing")
+        screen.store.set_note(cid, "m3/r/the-elements-of-value", "zebra herd")
+        await pilot.press("slash", *"zebra", "enter")
+        await go(pilot, screen, "m3/r/the-elements-of-value")
+        screen.store.set_note(
+            cid, "m1/r/whats-driving-your-need-for-agility", "a zebra from a laptop"
+        )
+        screen.refresh_all()
+        await pilot.pause()
+        await pilot.pause()
+        assert set(tree.known_keys()) >= {
+            "m1/r/what-is-a-product",
+            "m1/r/whats-driving-your-need-for-agility",
+        }
+        item = tree.cursor_item
+        assert isinstance(item, Resource) and item.key == "m3/r/the-elements-of-value"
+        assert screen.selected is item
+        title = str(screen.query_one("#detail-title", Static).content)
+        assert title.endswith(item.title)

@@ -207,12 +207,17 @@ class StudyScreen(Screen[None]):
         """After another screen (reading list, catch-up...) or another process (merged into
         the store) changed the store, anywhere."""
         tree = self.tree
-        known = set(tree.known_keys())
-        # Own experiments added elsewhere: into the assignments already built (the others
-        # read them from the store when they are built); the cursor stays on its node.
-        for mine in self.store.own_experiments(self.course_id):
-            if mine.key not in known:
-                tree.add_own_experiment(mine)
+        if self.filter_text:
+            # Notes and own experiments may match now, or no longer: filter again, and keep
+            # the cursor on its item while it still matches.
+            self._filter(self.filter_text, keep=item_key(self.selected))
+        else:
+            known = set(tree.known_keys())
+            # Own experiments added elsewhere: into the assignments already built (the
+            # others read them from the store when they are built); the cursor stays put.
+            for mine in self.store.own_experiments(self.course_id):
+                if mine.key not in known:
+                    tree.add_own_experiment(mine)
         self.changed(*tree.known_keys(), recount=True)
 
     @on(SyllabusTree.Toggled)
@@ -387,11 +392,18 @@ class StudyScreen(Screen[None]):
                 tree.rebuild(None)
                 tree.place_cursor(shown)
             return
+        self._filter(text)
+
+    def _filter(self, text: str, *, keep: str | None = None) -> None:
+        """Show only what matches ``text``; the cursor on ``keep`` while the tree shows it,
+        else on the first match."""
         matches = self.matching_keys(text)
-        tree.rebuild(matches)
+        self.tree.rebuild(matches)
+        status = self.query_one("#filter-status", Static)
         status.display = True
         status.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''} · escape clears")
-        tree.place_cursor(next((k for k, _ in self._searchable() if k in matches), None))
+        first = next((k for k, _ in self._searchable() if k in matches), None)
+        self.tree.place_cursor(keep, first)
         self.refresh_bindings()
 
     def _searchable(self) -> list[tuple[str, TreeItem]]:

@@ -312,10 +312,10 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         self.scroll_to_node(node, animate=False)
         return True
 
-    def place_cursor(self, key: str | None) -> None:
-        """The cursor on ``key`` when the tree shows it, else on the course (after a rebuild,
-        the cursor's line may hold any node, or none)."""
-        if key is not None and self.reveal(key):
+    def place_cursor(self, *keys: str | None) -> None:
+        """The cursor on the first of ``keys`` the tree shows, else on the course (after a
+        rebuild, the cursor's line may hold any node, or none)."""
+        if any(key is not None and self.reveal(key) for key in keys):
             return
         _ = self.last_line  # the new root has no line until the lines are laid out
         self.move_cursor(self.root)
