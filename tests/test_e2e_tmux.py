@@ -164,3 +164,26 @@ def test_markup_and_escapes_appear_literally(terminal: Terminal, tmp_path: Path)
     terminal.keys("q")
     terminal.wait_for("EXIT=0")
     terminal.assert_restored()
+
+
+def test_keys_after_a_filter_act_on_the_highlighted_item(
+    terminal: Terminal, dirs: dict[str, Path]
+) -> None:
+    """Issue #13: after `n` and a filter, the pane and `e` follow the highlighted match."""
+    terminal.run(f"{COURSEMATE} --learner new; echo EXIT=$?")
+    terminal.wait_for("Agile Product Management I")
+    terminal.keys("n")
+    terminal.wait_for("space marks it done")
+    terminal.keys("/")
+    terminal.run("Product Box")  # typed into the filter, then enter
+    terminal.wait_for("Not chosen — space chooses it.")
+    terminal.keys("e")
+    terminal.wait_for("Note on Develop a Product Vision by creating a Product Box.")
+    terminal.tmux("send-keys", "-t", terminal.name, "-l", "box note")
+    terminal.keys("C-s")
+    terminal.wait_for("My note")  # the dialog closed; the pane shows the note
+    terminal.keys("q")
+    terminal.wait_for("EXIT=0")
+    store = Store.open(dirs["data"], "new")
+    assert store.note(COURSE_ID, "m2/a/x/55e0eaae") == "box note"
+    assert store.note(COURSE_ID, FIRST) == ""
