@@ -19,12 +19,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.markdown import Markdown
-from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.course.reader import load_course
 from coursemate.progress.document import next_status
@@ -49,6 +47,7 @@ from test_app_study import (
     until_screen,
     write_course,
 )
+from test_catchup_screen import CatchupApp
 
 FOLDER_FRONT = """
 title: Folder course with pre-reading
@@ -203,12 +202,12 @@ def check_follows_cursor(run: Run) -> None:
     assert shown == footer_actions(item, run)
 
 
-def assignment_of(run: Run, item: TreeItem) -> Assignment | None:
-    if isinstance(item, Assignment):
-        return item
-    if isinstance(item, Experiment | OwnExperiment):
-        module = run.course.find(top_key(item.key))
-        return module.assignment if isinstance(module, Module) else None
+def highlighted_assignment(run: Run) -> Assignment | None:
+    """The assignment highlighted, or holding the highlighted experiment, by the tree."""
+    node = run.tree.cursor_node
+    for candidate in (node, node.parent if node is not None else None):
+        if candidate is not None and isinstance(candidate.data, Assignment):
+            return candidate.data
     return None
 
 
@@ -254,7 +253,7 @@ async def act(run: Run, key: str) -> None:
         else:
             assert app.clipboard == (url or "")
     elif key == "a":
-        assignment = assignment_of(run, item)
+        assignment = highlighted_assignment(run)
         own_before = {o.key for o in store.own_experiments(cid)}
         await pilot.press("a")
         if assignment is None:
@@ -298,7 +297,7 @@ async def reload(run: Run) -> None:
         store.set_done(cid, item.key, not store.is_done(cid, item.key))
     elif not isinstance(item, Course | PrereadingGroup):
         store.set_note(cid, item.key, f"from elsewhere {run.count}")
-    assignment = assignment_of(run, item)
+    assignment = highlighted_assignment(run)
     mine = None
     if assignment is not None:
         mine = store.add_own_experiment(cid, assignment.key, f"mine from elsewhere {run.count}")
@@ -495,7 +494,7 @@ async def test_catchup_s_moves_on_from_the_stored_status(
     cid = course.identity
     key = next(e.key for _m, e in course.all_experiments())
     store.set_chosen(cid, key, True, title="first")
-    app = CatchupHost(course, store)
+    app = CatchupApp(course, store)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -504,16 +503,6 @@ async def test_catchup_s_moves_on_from_the_stored_status(
         await pilot.press("s")
         state = store.experiment(cid, key)
         assert state is not None and state.status == "done"
-
-
-class CatchupHost(App[None]):
-    def __init__(self, course: Course, store: Store) -> None:
-        super().__init__()
-        self.course = course
-        self.store = store
-
-    def on_mount(self) -> None:
-        self.push_screen(CatchupScreen(self.course, self.store))
 
 
 async def test_an_own_experiment_merged_from_elsewhere_joins_the_tree_under_the_cursor(
