@@ -23,7 +23,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.course.model import Assignment, Course, Experiment, Resource
 from coursemate.course.reader import load_course
 from coursemate.progress.document import next_status
 from coursemate.progress.store import OwnExperiment, Store
@@ -39,15 +39,7 @@ from coursemate.ui.screens.study import StudyScreen
 from coursemate.ui.widgets.detail_pane import DetailContext, item_detail
 from coursemate.ui.widgets.syllabus_items import PrereadingGroup, TreeItem, walk_items
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
-from test_app_study import (
-    go,
-    make_app,
-    study,
-    tree_of,
-    until_screen,
-    write_course,
-)
-from test_catchup_screen import CatchupApp
+from helpers import CatchupApp, go, make_app, study, tree_of, until_screen, write_course
 
 FOLDER_FRONT = """
 title: Folder course with pre-reading
@@ -89,7 +81,7 @@ STEPS = st.one_of(
     st.sampled_from(FILTERS).map(lambda text: ("filter", text)),
     st.sampled_from(("escape", "erase")).map(lambda how: ("clear", how)),
     st.integers(min_value=0, max_value=14).map(lambda line: ("click", line)),
-    st.just(("reload", None)),
+    st.sampled_from(("merge", "back")).map(lambda how: ("reload", how)),
     st.sampled_from(ACTION_KEYS).map(lambda k: ("act", k)),
 )
 # The issue's own report: `n`, filter for "Product Box", then `e` and `o`.
@@ -288,20 +280,25 @@ async def set_filter(run: Run, text: str, *, typed: bool = False) -> None:
     await run.pilot.press("enter")
 
 
-async def reload(run: Run) -> None:
-    """What a merge of another process's writes does: the store changes, then refresh_all."""
+async def reload(run: Run, how: str) -> None:
+    """The store changed under the screen: another process's writes merged in ("merge", then
+    ``store_reloaded``), or a screen on top ticked something off ("back", then
+    ``refresh_all``)."""
     store, cid = run.screen.store, run.cid
     item = run.highlighted()
     run.count += 1
     if isinstance(item, Resource):
         store.set_done(cid, item.key, not store.is_done(cid, item.key))
-    elif not isinstance(item, Course | PrereadingGroup):
+    if how == "back":
+        run.screen.refresh_all()
+        return
+    if not isinstance(item, Course | PrereadingGroup):
         store.set_note(cid, item.key, f"from elsewhere {run.count}")
     assignment = highlighted_assignment(run)
     mine = None
     if assignment is not None:
         mine = store.add_own_experiment(cid, assignment.key, f"mine from elsewhere {run.count}")
-    run.screen.refresh_all()
+    run.screen.store_reloaded()
     if mine is not None and not run.screen.filter_text:
         # Its assignment is built (the cursor is in it): it shows up there. (A filter shows
         # it only if it matches: the filter's tests cover that.)
@@ -320,7 +317,7 @@ async def step(run: Run, kind: str, value: object) -> None:
     elif kind == "click":
         await run.pilot.click(SyllabusTree, offset=(12, int(value)))  # type: ignore[call-overload]
     elif kind == "reload":
-        await reload(run)
+        await reload(run, str(value))
     else:
         await act(run, str(value))
 
@@ -505,29 +502,6 @@ async def test_catchup_s_moves_on_from_the_stored_status(
         assert state is not None and state.status == "done"
 
 
-async def test_an_own_experiment_merged_from_elsewhere_joins_the_tree_under_the_cursor(
-    tmp_path: Path,
-) -> None:
-    """A reload (another process's writes merged, then refresh_all) adds the experiment to
-    its assignment, above the cursor, and the cursor, pane and keys stay on their item."""
-    app = make_app(tmp_path, learner="new")
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await study(pilot)
-        tree = tree_of(screen)
-        await go(pilot, screen, "m1/a")
-        await pilot.press("right")  # the assignment's experiments are shown
-        await go(pilot, screen, "m2")
-        key = screen.store.add_own_experiment(screen.course_id, "m1/a", "Merged from a laptop")
-        screen.refresh_all()
-        await pilot.pause()
-        await pilot.pause()
-        node = tree.node_for(key)
-        assert node is not None and node.parent is not None and node.parent.data.key == "m1/a"  # type: ignore[union-attr]
-        assert tree.cursor_item is screen.selected
-        assert isinstance(screen.selected, Module) and screen.selected.key == "m2"
-        assert str(screen.query_one("#detail-title", Static).content).startswith("2 · ")
-
-
 async def test_a_reload_filters_again_and_keeps_the_cursor_on_its_item(tmp_path: Path) -> None:
     """Another process's note now matches the filter: the tree shows it after the reload, and
     the cursor, pane and keys stay on the item they were on."""
@@ -542,7 +516,7 @@ async def test_a_reload_filters_again_and_keeps_the_cursor_on_its_item(tmp_path:
         screen.store.set_note(
             cid, "m1/r/whats-driving-your-need-for-agility", "a zebra from a laptop"
         )
-        screen.refresh_all()
+        screen.store_reloaded()
         await pilot.pause()
         await pilot.pause()
         assert set(tree.known_keys()) >= {

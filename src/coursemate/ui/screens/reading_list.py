@@ -171,6 +171,10 @@ class ReadingListScreen(Screen[None]):
         before = (k for k in reversed(shown_before[:place]) if k in rows)
         return next(after, next(before, None))
 
+    def store_reloaded(self) -> None:
+        """Another process wrote the store (see ui/store_watch.py)."""
+        self.fill()
+
     def _label_columns(self) -> None:
         arrow = " ▼" if self.reverse else " ▲"
         for key, label in COLUMNS:
