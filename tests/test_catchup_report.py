@@ -1,17 +1,29 @@
-"""The catch-up report (issue 5) on the reference course."""
+"""The catch-up report (issue 5) on the reference course, and its agreement with the screen."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.screen import Screen
+from textual.widgets import Label
 
 from coursemate.cli import main
 from coursemate.course.model import Course
 from coursemate.export import catchup_markdown
 from coursemate.progress.catchup import catchup, reminder, scheduled_catchup
+from coursemate.progress.checklist import (
+    PROMPT_LABELS,
+    PROMPTS,
+    REFLECTION_FIELDS,
+    REFLECTION_LABELS,
+)
 from coursemate.progress.store import Store
+from coursemate.ui.screens.catchup import ChecklistView
+from coursemate.ui.screens.reflection import ReflectionScreen
+from helpers import CatchupApp
 
 
 def _experiments(course: Course, module_number: int) -> list[str]:
@@ -114,3 +126,70 @@ def test_export_catchup_command_writes_the_report(
     report = target.read_text(encoding="utf-8")
     assert "Shadow a customer for a day (own experiment)" in report
     assert "No longer in the course" in report
+
+
+REPORT_ITEM = re.compile(
+    r"### \[\w+\] (.*) \((?:suggested|own experiment|no longer in the course)\)"
+)
+
+
+def report_outline(report: str) -> tuple[list[str], list[str]]:
+    """The report's groups ("Module 2", "No longer in the course") and its experiments' texts,
+    in order, and the labels of its "Since the course" part."""
+    items: list[str] = []
+    for line in report.split("\n## Since the course")[0].splitlines():
+        if line.startswith("## "):
+            items.append(line[3:].split(":")[0])
+        elif match := REPORT_ITEM.fullmatch(line):
+            items.append(match[1])
+    since = report.split("\n## Since the course")[1]
+    labels = [line[:-1] for line in since.splitlines() if line.endswith(":")]
+    return items, labels
+
+
+def labels_of(screen: Screen[object], selector: str) -> list[str]:
+    return [str(label.render()) for label in screen.query(selector).results(Label)]
+
+
+async def test_screen_and_report_list_the_same_items_in_the_same_order_and_words(
+    course: Course, tmp_path: Path
+) -> None:
+    store = Store.open(tmp_path, "Ana")
+    _fill(course, store)
+    cid = course.identity
+    text = {e.key: e.text for _m, e in course.all_experiments()}
+    report_items, report_prompts = report_outline(catchup_markdown(course, store))
+
+    app = CatchupApp(course, store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = pilot.app.screen
+        view = screen.query_one(ChecklistView)
+        options = [view.get_option_at_index(i) for i in range(view.option_count)]
+        screen_prompts = labels_of(screen, ".catchup-prompt-label")
+        await pilot.press("e")
+        assert isinstance(pilot.app.screen, ReflectionScreen)
+        form_labels = labels_of(pilot.app.screen, ".reflection-label")
+
+    screen_items = [
+        str(o.prompt).split(" · ")[0]
+        if o.disabled  # a heading: "Module 2 · <title>" or "No longer in the course"
+        else text.get(o.id or "") or store.title(cid, o.id or "")
+        for o in options
+    ]
+    assert screen_items == report_items
+    assert screen_items == [
+        "Module 1", text[_experiments(course, 1)[0]],
+        "Module 2", text[_experiments(course, 2)[1]], "An experiment the course dropped",
+        "Module 3", "Shadow a customer for a day",
+        "Module 6", text[_experiments(course, 6)[2]],
+        "No longer in the course", "From a module that is gone",
+    ]  # fmt: skip
+    assert screen_prompts == report_prompts == ["Questions", "Ideas", "Challenges"]
+    report = catchup_markdown(course, store)
+    assert all(f"\n{label}:\n" in report for label in form_labels)
+    assert len(form_labels) == len(REFLECTION_FIELDS)
+
+
+def test_labels_follow_the_store_fields() -> None:
+    assert tuple(REFLECTION_LABELS) == REFLECTION_FIELDS
+    assert tuple(PROMPT_LABELS) == PROMPTS

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from coursemate.course import Course
 from coursemate.progress.catchup import catchup_reminder
+from coursemate.progress.checklist import GONE, ORPHANED, build_checklist
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.screens.catchup import (
-    ORPHANED,
     CatchupScreen,
     ChecklistView,
-    build_checklist,
     next_status,
     parse_day,
     when,
@@ -87,26 +88,31 @@ def highlighted(app: App[None]) -> str | None:
 def test_checklist_groups_by_module_with_own_and_orphans(
     course: Course, store: Store, own_key: str
 ) -> None:
+    gone_module = "m42/a/x/0badf00d"
+    store.set_chosen(course.identity, gone_module, True, title="From a module that is gone")
     checklist = build_checklist(course, store)
-    titles = [g.title for g in checklist.groups]
-    assert titles == [
-        "Module 1 · Agile Product Management I (Product vs. Project)",
-        "Module 2 · Agile Product Management II (Business Strategy and Product Vision)",
-        "Module 3 · Value-Driven Development",
-        "Module 6 · Product Backlog Management",
-        ORPHANED,
-    ]
+    assert [g.module_key for g in checklist.groups] == ["m1", "m2", "m3", "m4", "m6", None]
     m1 = experiments_of(course, "m1")
     assert [e.key for e in checklist.groups[0].entries] == [m1[0], m1[2]]  # course order
     own = checklist.groups[2].entries[0]
     assert (own.key, own.text, own.own, own.reflected) == (own_key, OWN_TEXT, True, True)
-    orphan = checklist.groups[-1].entries[0]
+    # Reworded in the course file: still under its module (its assignment is there), marked.
+    (orphan,) = checklist.groups[3].entries
     assert orphan.key == ORPHAN_KEY and orphan.orphaned and not orphan.own
-    assert orphan.text == "Map the feedback loops (since reworded)"
+    assert orphan.text == "Map the feedback loops (since reworded)" and orphan.kind == GONE
+    # Its module is gone: listed last.
+    (last,) = checklist.groups[-1].entries
+    assert (last.key, last.text, last.kind) == (gone_module, "From a module that is gone", GONE)
     assert [e.status for e in checklist.entries] == [
-        "done", "planned", "running", "planned", "dropped", "planned"
+        "done", "planned", "running", "planned", "planned", "dropped", "planned"
     ]  # fmt: skip
-    assert (checklist.reflected, checklist.total) == (2, 6)
+    assert (checklist.reflected, checklist.total) == (2, 7)
+
+
+def test_orphan_without_a_recorded_text_says_so(course: Course, store: Store) -> None:
+    store.set_chosen(course.identity, ORPHAN_KEY, True)
+    (entry,) = build_checklist(course, store).entries
+    assert entry.text == f"(text not recorded: {ORPHAN_KEY})"
 
 
 def test_unchosen_experiments_leave_the_checklist(course: Course, store: Store) -> None:
@@ -190,6 +196,32 @@ async def test_screen_shows_date_progress_and_prompts(
         assert view.option_count == 5 + 6  # five headings, six experiments
 
 
+def plain(prompt: object) -> str:
+    """An option's prompt (a Rich renderable) as the plain text it shows."""
+    console = Console(width=SIZE[0], record=True, file=io.StringIO())
+    console.print(prompt)
+    return " ".join(console.export_text().split())
+
+
+async def test_orphans_stay_under_their_module_marked_and_the_rest_come_last(
+    course: Course, store: Store, own_key: str
+) -> None:
+    store.set_chosen(course.identity, "m42/a/x/0badf00d", True, title="From a gone module")
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        view = pilot.app.screen.query_one(ChecklistView)
+        shown = [plain(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+    module_4 = shown.index("Module 4 · Scrum Theory & Empiricism")
+    assert shown[module_4 + 1].endswith(
+        "Map the feedback loops (since reworded) (no longer in the course)"
+    )
+    assert shown[-2:] == [
+        ORPHANED,
+        "planned · to reflect From a gone module (no longer in the course)",
+    ]
+    assert sum(GONE in line for line in shown) == 2  # suggested ones and own ones are not marked
+
+
 async def test_cursor_skips_module_headings(course: Course, store: Store, own_key: str) -> None:
     app = CatchupApp(course, store)
     async with app.run_test(size=SIZE) as pilot:
@@ -198,7 +230,7 @@ async def test_cursor_skips_module_headings(course: Course, store: Store, own_ke
             await pilot.press("down")
             seen.append(highlighted(app))
         m1, m2, m6 = (experiments_of(course, m) for m in ("m1", "m2", "m6"))
-        assert seen == [m1[0], m1[2], m2[3], own_key, m6[4], ORPHAN_KEY]
+        assert seen == [m1[0], m1[2], m2[3], own_key, ORPHAN_KEY, m6[4]]
 
 
 async def test_s_cycles_the_status_and_saves(course: Course, store: Store, own_key: str) -> None:
@@ -238,7 +270,7 @@ async def test_e_and_enter_open_the_reflection_and_the_checklist_follows(
 async def test_orphans_can_be_reflected_on_too(course: Course, store: Store, own_key: str) -> None:
     app = CatchupApp(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("end", "e")
+        await pilot.press(*["down"] * 4, "e")
         screen = pilot.app.screen
         assert isinstance(screen, ReflectionScreen) and screen.key == ORPHAN_KEY
         assert text_of(app, "#reflection-title") == "Map the feedback loops (since reworded)"

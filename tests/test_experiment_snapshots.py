@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from coursemate.course import load_course
-from coursemate.progress import store as store_module
+from coursemate.progress import state as state_module
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from helpers import CatchupApp
 
@@ -23,7 +23,7 @@ SIZE = (120, 40)
 @pytest.fixture
 def app(reference_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CatchupApp:
     # Status dates are "today" when set; pin it so the form's "since …" is the same every run.
-    monkeypatch.setattr(store_module, "_today", lambda: date(2025, 11, 10))
+    monkeypatch.setattr(state_module, "_today", lambda: date(2025, 11, 10))
     course = load_course(reference_path)
     store = Store.open(tmp_path / "data", "Ada")
     cid = course.identity

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coursemate.cli import main
 from coursemate.course.model import Course
 from coursemate.course.reader import load_course
 from coursemate.export import progress_json, progress_markdown
@@ -146,3 +147,44 @@ def test_export_then_import_merges_like_two_processes(
 
     # Importing the same export twice changes nothing.
     assert not shared.merge_document(exported["store"])
+
+
+NEXT_COURSE = """---
+title: Coming up
+id: next
+syllabusBefore:
+  - {title: "Read <b>this</b> ](x)", link: "https://example.com/1", duration: 5}
+  - {title: Then that, link: "https://example.com/2", duration: 5}
+---
+"""
+
+
+def test_progress_and_its_markdown_name_the_same_next_item(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "next.md"
+    path.write_text(NEXT_COURSE, encoding="utf-8")
+    course = load_course(path)
+    data = tmp_path / "data"
+    first, second = (res.key for res in course.prereading)
+
+    def said() -> tuple[list[str], list[str]]:
+        assert main(["progress", str(path), "--learner", "Ana", "--data-dir", str(data)]) == 0
+        printed = capsys.readouterr().out.splitlines()
+        markdown = progress_markdown(course, Store.open(data, "Ana")).splitlines()
+        return [x for x in printed if x.startswith("Next:")], [
+            x for x in markdown if x.startswith("- Next:")
+        ]
+
+    # The terminal shows the title as written; Markdown escapes what would start a tag or link.
+    assert said() == (
+        [f"Next: Read <b>this</b> ](x) [{first}]"],
+        [f"- Next: Read \\<b>this\\</b> \\](x) [{first}]"],
+    )
+    store = Store.open(data, "Ana")
+    store.set_done(course.identity, first, True)
+    store.save()
+    assert said() == ([f"Next: Then that [{second}]"], [f"- Next: Then that [{second}]"])
+    store.set_done(course.identity, second, True)
+    store.save()
+    assert said() == ([], [])

@@ -12,7 +12,7 @@ from textual.widgets import Input, Static, TextArea
 
 from coursemate.course import Course, Experiment
 from coursemate.progress.store import REFLECTION_FIELDS, SCHEMA_VERSION, Store
-from coursemate.ui.screens.reflection import FIELD_LABELS, AddExperimentScreen, ReflectionScreen
+from coursemate.ui.screens.reflection import AddExperimentScreen, ReflectionScreen
 from helpers import Host
 
 SIZE = (120, 40)
@@ -55,10 +55,6 @@ def on_disk(store: Store, course: Course, key: str) -> dict[str, str]:
 
 def reflection_app(store: Store, course: Course, key: str, title: str) -> Host:
     return Host(lambda: ReflectionScreen(store, course.identity, key, title))
-
-
-def test_labels_cover_the_store_fields() -> None:
-    assert tuple(FIELD_LABELS) == REFLECTION_FIELDS
 
 
 async def test_form_is_prefilled_and_shows_title_and_status(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from datetime import date
 from pathlib import Path
@@ -382,3 +384,20 @@ def test_read_only_data_dir_gives_a_plain_error(tmp_path: Path) -> None:
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(StoreError, match="cannot create the data directory"):
         Store.open(blocker / "data", "Ana")
+
+
+def test_the_learner_state_needs_no_file() -> None:
+    # The store's two jobs stay apart: its queries and setters work on a document in memory,
+    # importing nothing that reads, locks or writes files (``Store`` adds those).
+    code = (
+        "import sys\n"
+        "from coursemate.progress.state import LearnerState\n"
+        "state = LearnerState('Ada')\n"
+        "state.set_done('c', 'm1/r/a', True)\n"
+        "assert state.done_keys('c') == {'m1/r/a'} and state.dirty\n"
+        "disk = ('filelock', 'coursemate.progress.disk', 'coursemate.progress.atomic')\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith(disk))))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""

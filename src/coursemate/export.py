@@ -16,21 +16,25 @@ from typing import TYPE_CHECKING, Any
 
 from coursemate.course.text import clean, one_line
 from coursemate.progress.catchup import catchup
+from coursemate.progress.checklist import (
+    ORPHANED,
+    PROMPT_LABELS,
+    PROMPTS,
+    REFLECTION_FIELDS,
+    REFLECTION_LABELS,
+    ChecklistEntry,
+    build_checklist,
+)
 from coursemate.progress.maths import ModuleProgress, course_progress
-from coursemate.progress.store import PROMPTS, REFLECTION_FIELDS
 
 if TYPE_CHECKING:
-    from coursemate.course.model import Course, Module
+    from collections.abc import Callable
+
+    from coursemate.course.model import Course
+    from coursemate.progress.maths import CourseProgress
     from coursemate.progress.store import Store
 
 EXPORT_FORMAT = "coursemate-progress"
-REFLECTION_LABELS = {
-    "did": "What I did",
-    "happened": "What happened",
-    "learned": "What I learned",
-    "next": "What I will try next",
-}
-PROMPT_LABELS = {"questions": "Questions", "ideas": "Ideas", "challenges": "Challenges"}
 
 
 def _figures(p: ModuleProgress) -> dict[str, int]:
@@ -73,6 +77,19 @@ def progress_json(course: Course, store: Store, now: datetime | None = None) -> 
         **progress_summary(course, store),
         "store": store.course_document(course.identity),
     }
+
+
+def next_line(
+    course: Course, progress: CourseProgress, inline: Callable[[str], str] = one_line
+) -> str | None:
+    """The line naming the first unfinished item (``Next: <title> [<key>]``), None when all is
+    done. ``inline`` makes course text safe where it goes: ``one_line`` for the terminal,
+    ``md_inline`` for the Markdown export."""
+    key = progress.next_unfinished()
+    found = course.find(key) if key else None
+    if key is None or found is None:
+        return None
+    return f"Next: {inline(found.title)} [{inline(key)}]"
 
 
 # Anywhere in a line: a "](" or "][" that would close a link or an image, a "<" that would open
@@ -141,6 +158,7 @@ def progress_markdown(course: Course, store: Store, today: date | None = None) -
     cid = course.identity
     done = store.done_keys(cid)
     progress = course_progress(course, done)
+    checklist = build_checklist(course, store)
     out = [
         f"# Progress: {md_inline(course.title) or md_inline(cid)}",
         "",
@@ -148,10 +166,9 @@ def progress_markdown(course: Course, store: Store, today: date | None = None) -
         f"- Exported: {(today or date.today()).isoformat()}",
         f"- Overall: {_figures_line(progress.overall)}",
     ]
-    nxt = progress.next_unfinished()
-    found = course.find(nxt) if nxt else None
-    if found is not None:
-        out.append(f"- Next: {md_inline(found.title)} [{md_inline(nxt)}]")
+    nxt = next_line(course, progress, md_inline)
+    if nxt is not None:
+        out.append(f"- {nxt}")
 
     def resource_lines(resources: Any) -> None:
         for res in resources:
@@ -173,11 +190,10 @@ def progress_markdown(course: Course, store: Store, today: date | None = None) -
             resource_lines(module.resources)
         else:
             out.append("No resources.")
-        chosen = [k for k in _experiment_keys(course, store, module)]
-        if chosen:
+        group = checklist.group_of(module.key)
+        if group is not None:
             out += ["", "Chosen experiments:", ""]
-            for key in chosen:
-                out.append(f"- {_experiment_heading(course, store, key)}")
+            out += [f"- {_experiment_heading(e)}" for e in group.entries]
     orphans = store.orphaned_keys(course)
     if orphans:
         out += ["", "## Kept for items no longer in the course", ""]
@@ -201,51 +217,13 @@ def _orphan_state(store: Store, cid: str, key: str) -> str:
 # --- catch-up report ---------------------------------------------------------------------
 
 
-def _assignment_of(key: str) -> str:
-    """``m1/a`` for ``m1/a/x/3f2a9c1b`` and ``m1/a/own/0a1b2c3d``."""
-    for marker in ("/x/", "/own/"):
-        if marker in key:
-            return key.split(marker, 1)[0]
-    return key.rsplit("/", 1)[0]
+def _experiment_heading(entry: ChecklistEntry) -> str:
+    return f"[{entry.status}] {md_inline(entry.text)} ({entry.kind})"
 
 
-def _experiment_keys(course: Course, store: Store, module: Module) -> list[str]:
-    """Chosen experiments of a module: suggested in course order, own, then orphaned ones."""
-    cid = course.identity
-    chosen = store.chosen_keys(cid)
-    a = module.assignment
-    if a is None:
-        return []
-    suggested = [e.key for e in a.experiments if e.key in chosen]
-    own = [o.key for o in store.own_experiments(cid, a.key) if o.key in chosen]
-    known = set(suggested) | set(own) | course.keys()
-    orphaned = sorted(k for k in chosen if k not in known and _assignment_of(k) == a.key)
-    return suggested + own + orphaned
-
-
-def _experiment_heading(course: Course, store: Store, key: str) -> str:
-    cid = course.identity
-    state = store.experiment(cid, key)
-    status = state.status if state else "planned"
-    found = course.find(key)
-    own = key in store.own_keys(cid)
-    if found is not None:
-        text = md_inline(getattr(found, "text", "") or "")
-    else:
-        text = md_inline(store.title(cid, key)) or f"(text not recorded: {md_inline(key)})"
-    if own:
-        kind = "own experiment"
-    elif found is not None:
-        kind = "suggested"
-    else:
-        kind = "no longer in the course"
-    return f"[{status}] {text} ({kind})"
-
-
-def _experiment_block(course: Course, store: Store, key: str) -> list[str]:
-    cid = course.identity
-    state = store.experiment(cid, key)
-    out = [f"### {_experiment_heading(course, store, key)}", ""]
+def _experiment_block(entry: ChecklistEntry) -> list[str]:
+    state = entry.state
+    out = [f"### {_experiment_heading(entry)}", ""]
     if state is not None and state.status_dates:
         dates = " · ".join(
             f"{status} {state.status_dates[status]}"
@@ -253,8 +231,8 @@ def _experiment_block(course: Course, store: Store, key: str) -> list[str]:
             if status in state.status_dates
         )
         out += [f"Status dates: {dates}", ""]
-    if course.find(key) is None and key not in store.own_keys(cid):
-        out += [f"This experiment ({md_inline(key)}) is no longer in the course file.", ""]
+    if entry.gone:
+        out += [f"This experiment ({md_inline(entry.key)}) is no longer in the course file.", ""]
     reflection = state.reflection if state else {}
     for name in REFLECTION_FIELDS:
         text = reflection.get(name, "")
@@ -265,7 +243,7 @@ def _experiment_block(course: Course, store: Store, key: str) -> list[str]:
 
 
 def catchup_markdown(course: Course, store: Store, today: date | None = None) -> str:
-    """The report to share at the catch-up (issue 5)."""
+    """The report to share at the catch-up (issue 5): the checklist the catch-up screen shows."""
     cid = course.identity
     info = catchup(course, store)
     if info.when is None:
@@ -284,21 +262,14 @@ def catchup_markdown(course: Course, store: Store, today: date | None = None) ->
         f"- Written: {(today or date.today()).isoformat()}",
         f"- Experiments: {info.line}",
     ]
-    placed: set[str] = set()
-    for module in course.modules:
-        keys = _experiment_keys(course, store, module)
-        if not keys:
-            continue
-        out += ["", f"## Module {module.number}: {md_inline(module.title)}", ""]
-        for key in keys:
-            out += _experiment_block(course, store, key)
-            placed.add(key)
-    elsewhere = sorted(store.chosen_keys(cid) - placed)
-    if elsewhere:
-        out += ["", "## No longer in the course", ""]
-        out += ["These chosen experiments belong to parts the course file no longer has.", ""]
-        for key in elsewhere:
-            out += _experiment_block(course, store, key)
+    for group in build_checklist(course, store).groups:
+        if group.module is not None:
+            out += ["", f"## Module {group.module.number}: {md_inline(group.module.title)}", ""]
+        else:
+            out += ["", f"## {ORPHANED}", ""]
+            out += ["These chosen experiments belong to parts the course file no longer has.", ""]
+        for entry in group.entries:
+            out += _experiment_block(entry)
     if not info.chosen:
         out += ["", "No experiments chosen yet."]
     prompts = store.catchup_prompts(cid)

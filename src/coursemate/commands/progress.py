@@ -67,7 +67,7 @@ def orphans_line(orphans: list[str]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from coursemate.course.text import json_text, one_line
-    from coursemate.export import progress_summary
+    from coursemate.export import next_line, progress_summary
     from coursemate.progress.maths import course_progress
 
     course = load_cached(args.course)
@@ -83,10 +83,9 @@ def run(args: argparse.Namespace) -> int:
     for module in course.modules:
         out.append(_row(f"{module.number}. {one_line(module.title)}", progress.modules[module.key]))
     out += ["", _row("Overall", progress.overall)]
-    nxt = progress.next_unfinished()
-    found = course.find(nxt) if nxt else None
-    if found is not None:
-        out.append(f"Next: {one_line(found.title)} [{nxt}]")
+    nxt = next_line(course, progress)
+    if nxt is not None:
+        out.append(nxt)
     chosen = store.chosen_keys(cid)
     if chosen:
         own = len(chosen & store.own_keys(cid))

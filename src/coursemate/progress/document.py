@@ -37,20 +37,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, Literal, TypeGuard, get_args
 
 from coursemate.course.keys import is_assignment_key, is_course_id, is_item_key
 
 SCHEMA_VERSION = 1
-REFLECTION_FIELDS = ("did", "happened", "learned", "next")
-STATUSES = ("planned", "running", "done", "dropped")
-PROMPTS = ("questions", "ideas", "challenges")
+ReflectionField = Literal["did", "happened", "learned", "next"]
+Status = Literal["planned", "running", "done", "dropped"]
+Prompt = Literal["questions", "ideas", "challenges"]
+# In this order everywhere: forms, reports and the status cycle.
+REFLECTION_FIELDS: tuple[ReflectionField, ...] = get_args(ReflectionField)
+STATUSES: tuple[Status, ...] = get_args(Status)
+PROMPTS: tuple[Prompt, ...] = get_args(Prompt)
 
 
-def next_status(current: str) -> str:
+def next_status(current: str) -> Status:
     """planned → running → done → dropped → planned; anything else starts at planned."""
-    order = list(STATUSES)
-    return order[(order.index(current) + 1) % len(order)] if current in order else order[0]
+    if current not in STATUSES:
+        return STATUSES[0]
+    return STATUSES[(STATUSES.index(current) + 1) % len(STATUSES)]
 
 
 AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so timestamps compare as strings
@@ -73,7 +78,7 @@ def new_document(learner: str, now: str) -> Doc:
     }
 
 
-def is_register(value: Any) -> bool:
+def is_register(value: Any) -> TypeGuard[Register]:
     return isinstance(value, dict) and "at" in value and "value" in value
 
 
@@ -161,6 +166,11 @@ def parse_stamp(value: str) -> datetime:
 
 def stamp_text(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime(AT_FORMAT)
+
+
+def utcnow() -> datetime:
+    """The clock every stamp the store writes or checks comes from."""
+    return datetime.now(UTC)
 
 
 _Check = Callable[[Any], bool]

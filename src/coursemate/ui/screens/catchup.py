@@ -1,12 +1,12 @@
-"""The catch-up checklist: chosen experiments by module, their reflections, the learner's prompts.
+"""The catch-up screen: the checklist of chosen experiments by module, their reflections, the
+learner's prompts and catch-up date.
 
-``build_checklist`` is a plain function of the course and the store (no Textual), so the tests
-use it without an app; the start-up reminder lives in ``coursemate.progress.catchup``.
+The checklist itself is built in ``coursemate.progress.checklist`` (no Textual), which the
+catch-up report renders too; the start-up reminder lives in ``coursemate.progress.catchup``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,8 +23,18 @@ from textual.widgets.option_list import Option
 
 from coursemate.course.text import clean, one_line
 from coursemate.progress.catchup import catchup
-from coursemate.progress.document import next_status
-from coursemate.progress.store import PROMPTS, STATUSES, StoreError
+from coursemate.progress.checklist import (
+    GONE,
+    ORPHANED,
+    PROMPT_LABELS,
+    PROMPTS,
+    Checklist,
+    ChecklistEntry,
+    ChecklistGroup,
+    build_checklist,
+)
+from coursemate.progress.document import STATUSES, next_status
+from coursemate.progress.store import StoreError
 from coursemate.ui.screens.reflection import ReflectionScreen, StoreSaver
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
@@ -33,102 +43,7 @@ if TYPE_CHECKING:
     from coursemate.progress.catchup import Catchup
     from coursemate.progress.store import Store
 
-ORPHANED = "No longer in the course"
 DATE_HINT = "enter sets it · empty: the course's date"
-
-# Labels for the store's prompt names (PROMPTS, whose order the screen keeps).
-PROMPT_LABELS: dict[str, str] = {
-    "questions": "Questions that came up since the course",
-    "ideas": "Ideas",
-    "challenges": "Challenges",
-}
-
-
-# --- the checklist, without Textual --------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistEntry:
-    key: str
-    text: str  # one line; for an orphan whose text is gone, its key
-    own: bool
-    status: str
-    reflected: bool
-    orphaned: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistGroup:
-    title: str  # "Module 2 · Business Strategy…" or ORPHANED
-    module_key: str | None  # None for the orphans
-    entries: tuple[ChecklistEntry, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Checklist:
-    groups: tuple[ChecklistGroup, ...]
-
-    @property
-    def entries(self) -> list[ChecklistEntry]:
-        return [e for g in self.groups for e in g.entries]
-
-    @property
-    def total(self) -> int:
-        return len(self.entries)
-
-    @property
-    def reflected(self) -> int:
-        return sum(1 for e in self.entries if e.reflected)
-
-
-def build_checklist(course: Course, store: Store) -> Checklist:
-    """Every chosen experiment, suggested then own, by module in course order; orphans last."""
-    cid = course.identity
-    chosen = store.chosen_keys(cid)
-    placed: set[str] = set()
-
-    def entry(key: str, text: str, *, own: bool, orphaned: bool = False) -> ChecklistEntry:
-        state = store.experiment(cid, key)
-        placed.add(key)
-        return ChecklistEntry(
-            key=key,
-            text=one_line(text) or one_line(key),
-            own=own,
-            status=state.status if state is not None else "planned",
-            reflected=state is not None and state.reflection_complete,
-            orphaned=orphaned,
-        )
-
-    groups: list[ChecklistGroup] = []
-    for module in course.modules:
-        assignment = module.assignment
-        if assignment is None:
-            continue
-        entries = [
-            entry(exp.key, exp.text, own=False)
-            for exp in assignment.experiments
-            if exp.key in chosen
-        ]
-        entries += [
-            entry(own.key, own.text, own=True)
-            for own in store.own_experiments(cid, assignment.key)
-            if own.key in chosen
-        ]
-        if entries:
-            title = f"Module {module.number} · {one_line(module.title)}"
-            groups.append(ChecklistGroup(title, module.key, tuple(entries)))
-
-    # Chosen keys the course no longer places: suggested experiments whose words were edited
-    # (their text is gone, so the key stands in) and own ones whose assignment went away.
-    # The store remembers the text of chosen experiments (and holds own ones' text).
-    own_keys = {own.key for own in store.own_experiments(cid)}
-    orphans = [
-        entry(key, store.title(cid, key), own=key in own_keys, orphaned=True)
-        for key in sorted(chosen - placed)
-    ]
-    if orphans:
-        groups.append(ChecklistGroup(ORPHANED, None, tuple(orphans)))
-    return Checklist(tuple(groups))
 
 
 def when(day: date, today: date) -> str:
@@ -165,6 +80,7 @@ class ChecklistView(OptionList):
         OptionList.COMPONENT_CLASSES
         | {f"checklist--{status}" for status in STATUSES}
         | {"checklist--reflected", "checklist--missing", "checklist--own", "checklist--heading"}
+        | {"checklist--gone"}
     )
 
     def row(self, entry: ChecklistEntry) -> Table:
@@ -191,13 +107,17 @@ class ChecklistView(OptionList):
                 "own: ", style=self.get_component_rich_style("checklist--own", partial=True)
             )
         text.append(entry.text)  # course or learner text: literal, never markup
+        if entry.gone:
+            text.append(
+                f" ({GONE})", style=self.get_component_rich_style("checklist--gone", partial=True)
+            )
         grid.add_row("", Text(entry.status, style=status_style), mark, text)
         return grid
 
     def heading(self, group: ChecklistGroup) -> Text:
-        return Text(
-            group.title, style=self.get_component_rich_style("checklist--heading", partial=True)
-        )
+        module = group.module
+        title = f"Module {module.number} · {one_line(module.title)}" if module else ORPHANED
+        return Text(title, style=self.get_component_rich_style("checklist--heading", partial=True))
 
     def show(self, checklist: Checklist) -> None:
         """Replace the options, keeping the highlight on the same experiment."""
@@ -271,8 +191,7 @@ class CatchupScreen(Screen[None]):
                 prompts.border_title = "Since the course"
                 stored = self.store.catchup_prompts(self.course_id)
                 for name in PROMPTS:
-                    label = PROMPT_LABELS.get(name, name.capitalize())
-                    yield Label(label, classes="catchup-prompt-label")
+                    yield Label(PROMPT_LABELS[name], classes="catchup-prompt-label")
                     yield TextArea(
                         clean(stored.get(name, "")),  # stored text may hold anything
                         id=f"catchup-{name}",

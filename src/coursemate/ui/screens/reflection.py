@@ -20,21 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static, TextArea
 
 from coursemate.course.text import clean, one_line
-from coursemate.progress.store import REFLECTION_FIELDS, StoreError
+from coursemate.progress.checklist import REFLECTION_FIELDS, REFLECTION_LABELS
+from coursemate.progress.store import StoreError
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from coursemate.progress.store import ExperimentState, Store
-
-# The store's field names (REFLECTION_FIELDS), in the order the form asks them.
-FIELD_LABELS: dict[str, str] = {
-    "did": "What I did",
-    "happened": "What happened",
-    "learned": "What I learned",
-    "next": "What I will try next",
-}
-
 
 # Theme variables, so the badges follow the learner's theme.
 STATUS_STYLES: dict[str, str] = {
@@ -145,7 +137,7 @@ class ReflectionScreen(ModalScreen[None]):
             yield Static(self._summary(state), id="reflection-status")
             with VerticalScroll(id="reflection-fields"):
                 for name in REFLECTION_FIELDS:
-                    yield Label(FIELD_LABELS.get(name, name), classes="reflection-label")
+                    yield Label(REFLECTION_LABELS[name], classes="reflection-label")
                     yield TextArea(
                         clean(reflection.get(name, "")),  # stored text may hold anything
                         id=f"reflection-{name}",

@@ -21,7 +21,8 @@ from textual.widgets import ProgressBar, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.course.text import clean, one_line
-from coursemate.progress.store import REFLECTION_FIELDS, OwnExperiment
+from coursemate.progress.checklist import REFLECTION_FIELDS, REFLECTION_LABELS
+from coursemate.progress.store import OwnExperiment
 from coursemate.ui.links import resolve_link
 from coursemate.ui.widgets.render_once import RenderOnce
 from coursemate.ui.widgets.syllabus_items import (
@@ -39,12 +40,6 @@ if TYPE_CHECKING:
     from coursemate.progress.store import Store
 
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-REFLECTION_TITLES = {
-    "did": "What I did",
-    "happened": "What happened",
-    "learned": "What I learned",
-    "next": "What I will try next",
-}
 
 
 def md_escape(text: str) -> str:
@@ -240,7 +235,7 @@ def experiment_markdown(ctx: DetailContext, exp: Experiment | OwnExperiment) -> 
         lines += ["", "### Reflection"]
         for name in REFLECTION_FIELDS:
             answer = clean(state.reflection.get(name, "")).strip()
-            lines += ["", f"**{REFLECTION_TITLES.get(name, name)}**", ""]
+            lines += ["", f"**{REFLECTION_LABELS[name]}**", ""]
             lines += [quote_block(answer) if answer else "*not written yet*"]
     return Detail(title, "\n".join(lines))
 
