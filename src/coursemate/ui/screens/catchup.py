@@ -287,7 +287,9 @@ class CatchupScreen(Screen[None]):
         entry = next((e for e in self.checklist.entries if e.key == key), None)
         if entry is None:
             return
-        status = next_status(entry.status)
+        # From the store, not the list: another process's changes may have been merged since.
+        state = self.store.experiment(self.course_id, entry.key)
+        status = next_status(state.status if state is not None else entry.status)
         if self._write(lambda: self.store.set_status(self.course_id, entry.key, status)):
             self.refresh_checklist()
 

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.widgets import Markdown, Static
 
 from coursemate.agenda import FlowStep, build_agenda, duration, span
+from coursemate.course.keys import top_key
 from coursemate.course.model import Course, Module, Resource
 from coursemate.course.text import one_line
 from coursemate.ui.widgets.countdown import Countdown, ModuleTimer
@@ -71,16 +72,14 @@ class PresenterScreen(Screen[None]):
         self.set_reactive(PresenterScreen.index, self._start_index(start_key))
 
     def _start_index(self, key: str | None) -> int:
-        """The flow position of ``key``: a module, or the module a resource or experiment is in."""
-        seen: set[str] = set()
-        while key is not None and key not in seen:
-            seen.add(key)
-            for position, step in enumerate(self.flow):
-                if step.module.key == key:
-                    return position
-            item = self.course.find(key)
-            key = getattr(item, "parent_key", None)
-        return 0
+        """The flow position of the module holding ``key`` (a module, or any item in one).
+
+        By the key alone: the learner's own experiments are not in the course to look up.
+        """
+        if key is None:
+            return 0
+        module_key = top_key(key)
+        return next((i for i, step in enumerate(self.flow) if step.module.key == module_key), 0)
 
     # --- layout -------------------------------------------------------------------------
 

@@ -148,15 +148,28 @@ class ReadingListScreen(Screen[None]):
     def fill(self) -> None:
         table = self.table
         current = self._cursor_key()
+        shown_before = [str(key.value) for key in table.rows]
         table.clear()
         done = self.store.done_keys(self.course_id)
         for row in self.visible_rows():
             key = row.resource.key
             table.add_row(*self._cells(row, key in done), key=key)
-        if current is not None and current in table.rows:
-            table.move_cursor(row=table.get_row_index(current))
+        target = self._keep_place(current, shown_before)
+        if target is not None:
+            table.move_cursor(row=table.get_row_index(target))
         self._update_totals()
         self._label_columns()
+
+    def _keep_place(self, current: str | None, shown_before: list[str]) -> str | None:
+        """The row the cursor stays on: its own, or, when that one was hidden (``u`` on a done
+        row), the next row that is still shown, else the one before it."""
+        rows = self.table.rows
+        if current is None or current in rows:
+            return current
+        place = shown_before.index(current) if current in shown_before else 0
+        after = (k for k in shown_before[place + 1 :] if k in rows)
+        before = (k for k in reversed(shown_before[:place]) if k in rows)
+        return next(after, next(before, None))
 
     def store_reloaded(self) -> None:
         """Another process wrote the store (see ui/store_watch.py)."""

@@ -128,24 +128,33 @@ class StudyScreen(Screen[None]):
 
     def on_mount(self) -> None:
         tree = self.tree
+        # ``selected`` follows the tree's cursor node from here on, at once: not from
+        # ``NodeHighlighted``, which arrives after the next key may already have been handled
+        # and is not posted at all when a rebuild puts another node on the cursor's line.
+        self.watch(tree, "cursor_line", self._follow_cursor, init=False)
         tree.focus()
         # The tree built its top level in its own on_mount (children mount first).
         self._restore_position()
 
     def _restore_position(self) -> None:
         """Put the cursor where the learner left off (or on the course)."""
-        tree = self.tree
-        last = self.store.last_position(self.course_id)
-        if not (last and tree.reveal(last)):
-            tree.move_cursor(tree.root)
-        self.selected = tree.cursor_item
+        self.tree.place_cursor(self.store.last_position(self.course_id))
+        self.selected = self.tree.cursor_item
 
     # --- reacting to the cursor and to changes --------------------------------------------
 
     def _detail_context(self) -> DetailContext:
         return DetailContext(self.course, self.store, self.progress)
 
+    def _follow_cursor(self) -> None:
+        item = self.tree.cursor_item
+        if item is not self.selected:
+            self.selected = item
+
     def watch_selected(self, item: TreeItem | None) -> None:
+        key = item_key(item)
+        if key is not None and key != self.store.last_position(self.course_id):
+            self._write(lambda: self.store.set_last_position(self.course_id, key), quiet=True)
         self._refresh_bindings_if_changed()
         if not self._detail_pending:
             # After the next frame: the tree (on start, or after a move or tick) is painted
@@ -171,15 +180,6 @@ class StudyScreen(Screen[None]):
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
-
-    @on(SyllabusTree.NodeHighlighted)
-    def _highlighted(self, event: SyllabusTree.NodeHighlighted[TreeItem]) -> None:
-        item = event.node.data
-        if item is not self.selected:  # the restored position highlights what is shown
-            self.selected = item
-        key = item_key(item)
-        if key is not None and key != self.store.last_position(self.course_id):
-            self._write(lambda: self.store.set_last_position(self.course_id, key), quiet=True)
 
     def _write(self, change: object, *, quiet: bool = False) -> bool:
         """Run a store setter; a read-only or failing store is reported, never raised."""
@@ -214,12 +214,16 @@ class StudyScreen(Screen[None]):
         a tenth of a second on a 500-module course); experiments and assignments always.
         """
         tree = self.tree
-        known = tree.known_keys()
-        if not tree.filtered:  # a filtered tree shows new experiments once the filter changes
-            shown = set(known)
+        if self.filter_text:
+            # Notes and own experiments may match now, or no longer: filter again, with the
+            # cursor kept on its item while the tree shows it.
+            self._filter(self.filter_text, keep=item_key(self.selected))
+        else:
+            shown = set(tree.known_keys())
             for own in self.store.own_experiments(self.course_id):
                 if own.key not in shown:
                     tree.add_own_experiment(own)
+        known = tree.known_keys()
         counted = {*self.progress.order, *self.progress.modules}
         flipped = self.progress.done ^ self.store.done_keys(self.course_id)
         self.changed(*flipped, *(key for key in known if key not in counted))
@@ -370,14 +374,11 @@ class StudyScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        key = item_key(self.selected)
         with box.prevent(Input.Changed):
             box.value = ""
         box.display = False
         self.filter_text = ""
         self.tree.focus()
-        if key:
-            self.tree.reveal(key)
         self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
@@ -391,18 +392,26 @@ class StudyScreen(Screen[None]):
     def watch_filter_text(self, text: str) -> None:
         status = self.query_one("#filter-status", Static)
         tree = self.tree
+        # A rebuild leaves the cursor on whatever node lands on its old line: always place it.
         if not text:
             status.display = False
             if tree.filtered:  # the unfiltered tree is built on mount: never build it twice
+                shown = item_key(self.selected)  # the match the learner was on stays selected
                 tree.rebuild(None)
+                tree.place_cursor(shown)
             return
+        self._filter(text)
+
+    def _filter(self, text: str, *, keep: str | None = None) -> None:
+        """Show only what matches ``text``; the cursor on ``keep`` while the tree shows it,
+        else on the first match."""
         matches = self.matching_keys(text)
-        tree.rebuild(matches)
+        self.tree.rebuild(matches)
+        status = self.query_one("#filter-status", Static)
         status.display = True
         status.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''} · escape clears")
         first = next((k for k, _ in self._searchable() if k in matches), None)
-        if first is not None:
-            tree.reveal(first)
+        self.tree.place_cursor(keep, first)
         self.refresh_bindings()
 
     def _searchable(self) -> list[tuple[str, TreeItem]]:

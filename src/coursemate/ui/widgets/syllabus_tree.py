@@ -311,6 +311,15 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         self.scroll_to_node(node, animate=False)
         return True
 
+    def place_cursor(self, *keys: str | None) -> None:
+        """The cursor on the first of ``keys`` the tree shows, else on the course (after a
+        rebuild, the cursor's line may hold any node, or none)."""
+        if any(key is not None and self.reveal(key) for key in keys):
+            return
+        self.lay_out_lines()  # the new root has no line until then
+        self.move_cursor(self.root)
+        self.scroll_home(animate=False)
+
     def known_keys(self) -> list[str]:
         """Keys of the items built so far (unbuilt modules need no relabelling)."""
         return list(self._key_nodes)
