@@ -370,13 +370,48 @@ def test_setters_on_one_thread_while_saving_on_another(tmp_path: Path) -> None:
     assert all(again.note(CID, k) == k for k in keys[::97])
 
 
-def test_text_with_lone_surrogates_and_escapes_round_trips(tmp_path: Path) -> None:
+def test_text_is_stored_without_surrogates_or_control_characters(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
-    store.set_note(CID, K, "a\ud800b \x1b[31mred\x1b[0m")
+    store.set_note(CID, K, "a\ud800b \x1b[31mred\x1b[0m\r\nline\ttab \u202eok")
     store.save()
     again = Store.open(tmp_path, "Ana")
-    assert again.note(CID, K) == "a\ufffdb \x1b[31mred\x1b[0m"  # kept; shown cleaned by UIs
+    # The ESC of a pasted escape sequence and the CR go; text (BiDi marks too: real
+    # right-to-left writing uses them, screens strip them when showing) is kept.
+    assert again.note(CID, K) == "a\ufffdb [31mred[0m\nline\ttab \u202eok"
     assert again.messages == []
+
+
+def nested(depth: int) -> object:
+    value: object = "deep"
+    for _ in range(depth):
+        value = [value]
+    return {"a": value}
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("see \x1b]52;c;cHduZWQ=\x07", "control characters"),
+        ("\x1b[2J cleared", "control characters"),
+        (nested(20), "nested deeper"),
+    ],
+)
+def test_an_import_holding_what_coursemate_never_writes_is_refused_whole(
+    tmp_path: Path, value: object, message: str
+) -> None:
+    other = Store.open(tmp_path / "other", "Bo")
+    other.set_done(CID, K, True)
+    doc = other.document()
+    item = doc["courses"][CID]["items"][K]
+    if isinstance(value, str):
+        item["note"] = {"at": item["done"]["at"], "value": value}
+    else:
+        item["future_field"] = value  # a field this version does not know
+    store = Store.open(tmp_path / "mine", "Ana")
+    with pytest.raises(StoreError, match=message) as refused:
+        store.merge_document(doc)
+    assert f'items["{K}"]' in str(refused.value)
+    assert not store.dirty and store.done_keys(CID) == frozenset()
 
 
 def test_read_only_data_dir_gives_a_plain_error(tmp_path: Path) -> None:

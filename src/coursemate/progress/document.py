@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, TypeGuard, get_args
@@ -91,9 +91,17 @@ def newer(a: Register, b: Register) -> bool:
     return json.dumps(a["value"], sort_keys=True) > json.dumps(b["value"], sort_keys=True)
 
 
+# C0 controls but tab and newline, DEL and C1 controls: a terminal acts on them (ESC starts
+# every escape sequence), and nobody types them into a note.
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def clean_text(text: str) -> str:
-    """Learner text as stored: lone surrogates (not encodable, not typeable) become U+FFFD."""
-    return _SURROGATE.sub("\ufffd", str(text))
+    """Learner text as stored: lone surrogates (not encodable, not typeable) become U+FFFD, and
+    control characters (a pasted escape sequence's ESC, a stray CR) are dropped, so coursemate
+    never writes one and an import can refuse a file that holds one."""
+    text = str(text).replace("\r\n", "\n")
+    return _CONTROL_TEXT.sub("", _SURROGATE.sub("\ufffd", text))
 
 
 # --- validation --------------------------------------------------------------------------
@@ -385,6 +393,43 @@ def check_document(data: Any, now: datetime) -> tuple[Doc, list[Problem]]:
             del problems[before:]
             problems.append(Problem(where, "not a course id coursemate makes", where))
     return data, problems
+
+
+MAX_IMPORT_DEPTH = 16  # objects and arrays within one register or unknown field
+
+
+def import_problem(doc: Doc) -> Problem | None:
+    """What an import holds beyond ``check_document``'s problems that coursemate never writes:
+    learner text with control characters (a store file keeps such text and shows it cleaned;
+    an import is refused) or values nested deeper than ``MAX_IMPORT_DEPTH``. Call on a document
+    that passed ``check_document``."""
+    for course_id, course in doc["courses"].items():
+        where: Path_ = ("courses", course_id)
+        found = _walk_import(course, where, 0)
+        if found is not None:
+            return found
+    return None
+
+
+def _walk_import(value: Any, path: Path_, depth: int) -> Problem | None:
+    if depth > MAX_IMPORT_DEPTH:
+        return Problem(path, f"nested deeper than {MAX_IMPORT_DEPTH} levels", None)
+    if isinstance(value, str):
+        if _CONTROL_TEXT.search(value):
+            return Problem(path, "holds control characters coursemate never writes", None)
+        return None
+    children: Iterable[tuple[str, Any]]
+    if isinstance(value, dict):
+        children = value.items()
+    elif isinstance(value, list):
+        children = ((str(i), v) for i, v in enumerate(value))
+    else:
+        return None
+    for name, child in children:
+        found = _walk_import(child, (*path, name), depth + 1)
+        if found is not None:
+            return found
+    return None
 
 
 def repair(doc: Doc, problems: list[Problem], now: datetime) -> tuple[list[Path_], list[Path_]]:

@@ -32,6 +32,7 @@ from coursemate.progress.document import (
     Conflict,
     ShapeError,
     check_document,
+    import_problem,
     repair,
     schema_version_of,
     utcnow,
@@ -201,8 +202,9 @@ class Store(LearnerState):
             remote, problems = check_document(data, utcnow())
         except ShapeError as exc:
             raise StoreError(f"it is not a coursemate learner store ({exc})") from exc
-        if problems:
-            raise StoreError(f"{problems[0]}; nothing was imported")
+        problem = problems[0] if problems else import_problem(remote)
+        if problem is not None:
+            raise StoreError(f"{problem}; nothing was imported")
         remote = {name: value for name, value in remote.items() if name != HIDDEN}
         with self._lock:
             self._check_writable()
