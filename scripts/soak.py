@@ -18,7 +18,7 @@ Four parts, each against the real code paths, each printing one row of a table:
    CLI); each must be refused (exit 1, a message naming the file, no traceback, no control
    characters echoed to the terminal) and leave the data directory byte-identical.
 
-The full run (the README's figures) takes several minutes on two cores; ``--quick`` is the size
+The full run (the README's figures) takes about three minutes on two cores; ``--quick`` is the size
 ``tests/test_soak.py`` runs. Results go to ``scripts/soak-results.json`` (``--out``) or, with
 ``--json``, to stdout. Exit status 0 when every part passed, 1 otherwise. Nothing here is
 imported by coursemate itself, so none of it costs start-up time.
@@ -100,18 +100,35 @@ def coursemate_command() -> list[str]:
 # --- marking processes (parts 1 and 2) ---------------------------------------------------
 
 
-def marks_course(path: Path, modules: int = 20, resources: int = 25) -> Path:
-    """A generated course with ``modules × resources`` resources (benchmarks/generate.py)."""
+def benchmark_module(name: str) -> Any:
+    """A module of ``benchmarks/`` (the course generator, the run's helpers), loaded by path."""
     spec = importlib.util.spec_from_file_location(
-        "soak_generate", REPO / "benchmarks" / "generate.py"
+        f"soak_benchmarks_{name}", REPO / "benchmarks" / f"{name}.py"
     )
     assert spec is not None and spec.loader is not None
-    generate = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generate)
-    written: Path = generate.write_course(
-        path, modules=modules, resources=resources, experiments=0, seed=13
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass(frozen=True)
+class MarksCourse:
+    """The course the marking processes mark: its file, identity and resource keys."""
+
+    path: Path
+    identity: str
+    keys: list[str]
+
+
+def marks_course(work: Path, modules: int = 20, resources: int = 25) -> MarksCourse:
+    """A generated course with ``modules × resources`` resources (benchmarks/generate.py)."""
+    from coursemate.course.reader import load_course
+
+    path = benchmark_module("generate").write_course(
+        work / "marks-course.md", modules=modules, resources=resources, experiments=0, seed=13
     )
-    return written
+    course = load_course(path)
+    return MarksCourse(path, course.identity, [res.key for res in course.all_resources()])
 
 
 def drive(argv: list[str]) -> int:
@@ -186,8 +203,7 @@ class KillResult:
 
     def row(self) -> tuple[str, str, str]:
         return (
-            f"{self.kills:,} SIGKILLs at random moments of a process running "
-            f"`coursemate mark KEY` once per key",
+            f"{self.kills:,} kills at random moments while `coursemate mark` runs",
             f"{self.acknowledged:,} acknowledged marks, {self.lost} lost, "
             f"{self.corrupt_files} corrupt files, {self.damaged_opens} damaged opens",
             "0 lost, 0 corrupt",
@@ -195,13 +211,11 @@ class KillResult:
 
 
 def run_sigkill(kills: int, seed: int, work: Path, home: Path) -> KillResult:
-    from coursemate.course.reader import load_course
     from coursemate.progress.store import Store
 
     started = time.perf_counter()
-    course_file = marks_course(work / "marks-course.md")
-    course = load_course(course_file)
-    keys = [res.key for res in course.all_resources()]
+    course = marks_course(work)
+    keys = course.keys
     data_dir = work / "sigkill-data"
     rng = random.Random(seed)
     result = KillResult()
@@ -214,7 +228,7 @@ def run_sigkill(kills: int, seed: int, work: Path, home: Path) -> KillResult:
             result.learners += 1
             learner = f"Zoë «soak» ../{result.learners}"
             pending, confirmed = list(keys), set()
-        proc = start_driver(course_file, data_dir, learner, pending[:150], home)
+        proc = start_driver(course.path, data_dir, learner, pending[:150], home)
         assert proc.stdout is not None
         # The kill lands in the marking loop: after the first mark, within the next few.
         first = proc.stdout.readline()
@@ -279,20 +293,18 @@ class ConcurrencyResult:
 
 
 def run_concurrency(writers: int, marks: int, work: Path, home: Path) -> ConcurrencyResult:
-    from coursemate.course.reader import load_course
     from coursemate.progress.store import Store
 
     started = time.perf_counter()
-    course_file = marks_course(work / "marks-course.md")
-    course = load_course(course_file)
-    keys = [res.key for res in course.all_resources()]
+    course = marks_course(work)
+    keys = course.keys
     if len(keys) < writers * marks:
         raise ValueError(f"the course has {len(keys)} resources, not {writers * marks}")
     data_dir = work / "concurrency-data"
     go = work / "go"
     learner = "Ana María «together»"
     procs = [
-        start_driver(course_file, data_dir, learner, keys[i::writers][:marks], home, str(go))
+        start_driver(course.path, data_dir, learner, keys[i::writers][:marks], home, str(go))
         for i in range(writers)
     ]
     go.touch()  # every writer is ready: they all start marking at the same moment
@@ -674,10 +686,10 @@ class FuzzResult:
 
     def row(self) -> tuple[str, str, str]:
         return (
-            f"{self.documents:,} generated course documents through the reader "
-            f"({self.loaded:,} loaded, {self.refused:,} refused with CourseError)",
-            f"{self.unexpected} other exceptions, {self.hangs} hangs "
-            f"({len(self.failures)} distinct)"
+            f"{self.documents:,} generated course documents "
+            f"({self.loaded:,} loaded, {self.refused:,} refused with `CourseError`)",
+            f"{self.unexpected} other exceptions, {self.hangs} hangs"
+            + (f" ({len(self.failures)} distinct)" if self.failures else "")
             + (f"; stopped after {MAX_HANGS} hangs" if self.stopped_early else ""),
             "0 other exceptions",
         )
@@ -1120,12 +1132,12 @@ class HostileResult:
         n = len(self.outcomes)
         accepted = n - self.refused
         changed = sum(o.store_changed for o in self.outcomes)
-        messy = self.refused - sum(o.refused and o.ok for o in self.outcomes)
+        messy = self.refused - self.clean
         return (
-            f"{n} crafted export files through `coursemate import` "
-            f"(control: genuine export {'accepted' if self.control_accepted else 'REFUSED'})",
-            f"{self.refused} refused ({messy} of them not cleanly), {accepted} accepted, "
-            f"{changed} changed the store",
+            f"{n} crafted export files (control: the genuine export is "
+            f"{'accepted' if self.control_accepted else 'REFUSED'})",
+            f"{self.clean} refused cleanly, {accepted} accepted ({changed} changed the store)"
+            + (f", {messy} refused but not cleanly" if messy else ""),
             f"all {n} refused, store unchanged",
         )
 
@@ -1146,26 +1158,14 @@ def run_hostile(work: Path, home: Path) -> HostileResult:
 # --- the run -----------------------------------------------------------------------------
 
 
-def git_head() -> str:
-    try:
-        out = subprocess.run(
-            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return out.stdout.strip()
-
-
 def table(results: dict[str, Any]) -> list[str]:
     """The Markdown table the README shows."""
+    labels = {"sigkill": "SIGKILL", "hostile-import": "hostile imports"}
     lines = ["| part | what ran | result | target |", "|---|---|---|---|"]
     for name, part in results.items():
         what, outcome, target = part.row()
         verdict = "met" if part.ok else "NOT MET"
-        lines.append(f"| {name} | {what} | {outcome} | {target} — {verdict} |")
+        lines.append(f"| {labels.get(name, name)} | {what} | {outcome} | {target} — {verdict} |")
     return lines
 
 
@@ -1208,7 +1208,7 @@ def to_json(results: dict[str, Any], sizes: Sizes, seed: int) -> dict[str, Any]:
                 row["refused"], row["ok"] = outcome.refused, outcome.ok
         parts[name] = {"ok": part.ok, **data}
     return {
-        "commit": git_head(),
+        "commit": benchmark_module("run").git_head(),
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "sizes": asdict(sizes),

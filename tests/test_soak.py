@@ -178,8 +178,8 @@ def test_the_script_prints_the_table_and_writes_json(
     out = tmp_path / "results.json"
     assert soak.main(["--quick", "--only", "fuzz", "--seed", "3", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "| fuzz | 1,000 generated course documents" in printed
-    assert "0 other exceptions — met |" in printed
+    assert "| fuzz | 1,000 generated course documents (" in printed
+    assert "| 0 other exceptions, 0 hangs | 0 other exceptions — met |" in printed
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["ok"] is True and report["sizes"] == {
         "kills": QUICK.kills,
