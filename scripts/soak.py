@@ -18,7 +18,7 @@ Four parts, each against the real code paths, each printing one row of a table:
    CLI); each must be refused (exit 1, a message naming the file, no traceback, no control
    characters echoed to the terminal) and leave the data directory byte-identical.
 
-The full run (the README's figures) takes about three minutes on two cores; ``--quick`` is the size
+The full run (the README's figures) takes about four minutes on two cores; ``--quick`` is the size
 ``tests/test_soak.py`` runs. Results go to ``scripts/soak-results.json`` (``--out``) or, with
 ``--json``, to stdout. Exit status 0 when every part passed, 1 otherwise. Nothing here is
 imported by coursemate itself, so none of it costs start-up time.
