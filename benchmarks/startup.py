@@ -5,6 +5,11 @@ nothing touches the user's tmux. The clock starts just before ``tmux new-session
 when ``tmux capture-pane -p`` first shows the needle (the first module's title). The pane
 command is ``exec env K=V ... argv`` so the pane's pid is the program itself, which lets us read
 its peak RSS (VmHWM) from /proc and wait until it has really exited before the next launch.
+
+No run may leave a process behind (issue #18: closed terminals once left coursemate running):
+each program is asked to quit with ``q``, then its terminal is closed, and only then killed;
+when the benchmark finishes it checks that every pid it started has exited and says how they
+went.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import signal
 import statistics
 import subprocess
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,9 +70,12 @@ def _alive(pid: int) -> bool:
 class TmuxBench:
     """A private tmux server for the benchmark's sessions; use as a context manager."""
 
-    def __init__(self, tag: str) -> None:
+    def __init__(self, tag: str, log: Callable[[str], None] = print) -> None:
         self.socket = f"coursemate-bench-{tag}-{os.getpid()}"
         self._count = 0
+        self._log = log
+        self.pids: list[int] = []  # every program started, in order
+        self.endings: Counter[str] = Counter()  # how they ended: quit, hang-up, SIGKILL
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -85,6 +94,21 @@ class TmuxBench:
 
     def __exit__(self, *exc: object) -> None:
         self.tmux("kill-server", check=False)
+        self._log(self.leftover_report())
+
+    def leftovers(self) -> list[int]:
+        """The started pids still running (after a moment to finish exiting)."""
+        return [pid for pid in self.pids if not _wait_gone(pid, 3.0)]
+
+    def leftover_report(self) -> str:
+        left = self.leftovers()
+        how = ", ".join(f"{n} {how}" for how, n in sorted(self.endings.items())) or "none"
+        if left:
+            return (
+                f"  LEFT BEHIND: {len(left)} of the {len(self.pids)} processes started are "
+                f"still running: pids {' '.join(map(str, left))} (ended: {how})"
+            )
+        return f"  all {len(self.pids)} processes started have exited (ended: {how})"
 
     def run(
         self,
@@ -104,6 +128,7 @@ class TmuxBench:
         capture = ["tmux", "-L", self.socket, "capture-pane", "-p", "-t", session]
         start = time.perf_counter()
         pid = int(self.tmux(*cmd).stdout.strip())
+        self.pids.append(pid)
         found: float | None = None
         screen = ""
         deadline = start + timeout
@@ -124,12 +149,16 @@ class TmuxBench:
     def stop(self, session: str, pid: int) -> None:
         """Quit the program and wait until it has gone, so runs never overlap."""
         self.tmux("send-keys", "-t", session, "q", check=False)
+        ending = "quit with q"
         if not _wait_gone(pid, 3.0):
             self.tmux("kill-session", "-t", session, check=False)  # SIGHUP
+            ending = "after a hang-up"
             if not _wait_gone(pid, 3.0):
-                with contextlib.suppress(OSError):
+                with contextlib.suppress(ProcessLookupError):  # it went after all
                     os.kill(pid, signal.SIGKILL)
+                ending = "needed SIGKILL"
                 _wait_gone(pid, 1.0)
+        self.endings[ending] += 1
         self.tmux("kill-session", "-t", session, check=False)
 
 

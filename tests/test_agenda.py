@@ -310,3 +310,109 @@ def test_agenda_and_ics_modules_do_not_import_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+# --- dates at the ends of the calendar, and broken session times ----------------------------
+
+
+def test_sessions_at_the_end_of_the_calendar_give_no_catch_up_and_no_crash(
+    tmp_path: Path,
+) -> None:
+    from coursemate.commands.agenda import agenda_lines
+
+    course = write_course(
+        tmp_path, session_events("9999-12-31T23:00:00", "9999-12-31T23:30:00", "Europe/London")
+    )
+    # Tokyo is nine hours ahead: the session's time there is in year 10000.
+    agenda = build_agenda(course, "Asia/Tokyo")
+    session = next(agenda.sessions)
+    assert session.length_minutes == 30
+    assert session.local_start is None
+    assert agenda.catch_up is None
+    # The first module fits in the calendar; the ones after it do not.
+    assert [span(p.start, p.end) for p in session.modules][:1] == ["23:00–--:--"]
+    lines = list(agenda_lines(agenda))
+    assert "Catch-up: not scheduled" in lines
+    text = "\n".join(lines)
+    assert "Fri 31 Dec 9999 23:00–23:30 Europe/London" in text
+    assert "some module times fall outside the calendar" in text
+    assert "its time in your timezone falls outside the calendar" in text
+    # The reader warns the author where the date is written.
+    (warning,) = [w for w in course.warnings if "catch-up" in w.message]
+    assert warning.field == "events[0].sessions[0].start_datetime"
+    assert "9999-12-31 is too close to the end of the calendar" in warning.message
+
+
+def test_the_latest_event_decides_the_catch_up_even_when_it_has_none(tmp_path: Path) -> None:
+    events = """\
+events:
+  - sessions:
+      - {start_datetime: 2025-06-02T09:00:00, end_datetime: 2025-06-02T10:00:00,
+         timezone: UTC, syllabus_ids: [a]}
+  - sessions:
+      - {start_datetime: 9999-12-30T09:00:00, end_datetime: 9999-12-30T10:00:00,
+         timezone: UTC, syllabus_ids: [b]}
+"""
+    agenda = build_agenda(write_course(tmp_path, events), "UTC")
+    assert [e.catch_up for e in agenda.events] == [date(2025, 6, 16), None]
+    assert agenda.catch_up is None  # not June 2025: that is not two weeks after the class
+
+
+def test_sessions_in_year_one_east_of_greenwich(tmp_path: Path) -> None:
+    course = write_course(
+        tmp_path, session_events("0001-01-01T00:30:00", "0001-01-01T02:00:00", "Asia/Tokyo")
+    )
+    agenda = build_agenda(course, "UTC")
+    session = next(agenda.sessions)
+    # In UTC it is still the year before year 1: no conversion, no module times, no crash.
+    assert session.length_minutes == 90
+    assert session.local_start is None
+    assert all(p.start is None for p in session.modules)
+    assert agenda.catch_up == date(1, 1, 15)
+    (warning,) = [w for w in course.warnings if "edge of the calendar" in w.message]
+    assert warning.message.startswith("0001-01-01 00:30 is too close to the edge")
+
+
+def test_a_session_ending_before_it_starts_is_flagged_in_its_line(tmp_path: Path) -> None:
+    from coursemate.agenda import session_when
+
+    course = write_course(
+        tmp_path, session_events("2025-06-02T17:00:00", "2025-06-02T09:00:00", "Europe/Paris")
+    )
+    line = session_when(next(build_agenda(course, "UTC").sessions))
+    assert line == "Mon 2 Jun 2025 from 17:00 (! ends before it starts) Europe/Paris"
+    assert "17:00–09:00" not in line
+
+
+def test_a_session_ending_on_another_day_is_flagged_in_its_line(tmp_path: Path) -> None:
+    from coursemate.agenda import local_when, session_when
+
+    course = write_course(
+        tmp_path, session_events("2025-06-02T22:00:00", "2025-06-03T02:00:00", "Europe/Paris")
+    )
+    agenda = build_agenda(course, "Asia/Tokyo")
+    session = next(agenda.sessions)
+    assert session.length_minutes == 240  # an evening session: its length is known
+    assert session_when(session) == (
+        "Mon 2 Jun 2025 from 22:00 (! ends on another day: Tue 3 Jun 2025 02:00) Europe/Paris"
+    )
+    # In Tokyo the same session falls within one day: nothing to flag there.
+    assert local_when(session, agenda.viewer) == "Tue 3 Jun 2025 05:00–09:00 Asia/Tokyo"
+
+
+def test_zone_names_that_are_folders_or_too_long_are_unknown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("America", "a" * 300):
+        with pytest.raises(UnknownZoneError):
+            resolve_zone(name)
+    monkeypatch.setenv("TZ", "America")  # a folder of the zone database, not a zone
+    assert resolve_zone(None).name != "America"
+
+
+def test_a_session_zone_that_is_a_folder_is_warned_about(tmp_path: Path) -> None:
+    course = write_course(
+        tmp_path, session_events("2025-06-02T09:00:00", "2025-06-02T10:00:00", "America")
+    )
+    assert any("unknown timezone 'America'" in w.message for w in course.warnings)
+    assert next(build_agenda(course, "UTC").sessions).start == datetime(2025, 6, 2, 9, 0)

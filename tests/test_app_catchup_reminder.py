@@ -4,27 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
-from coursemate.cli import create_app
-from coursemate.commands.common import AppOptions
 from coursemate.course import load_course
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.app import CoursemateApp
-from coursemate.ui.screens.study import StudyScreen
-
-
-def make_app(tmp_path: Path) -> CoursemateApp:
-    return create_app(AppOptions(learner="alice", data_dir=tmp_path / "data"))
-
-
-async def wait_for_study(pilot: Pilot[int]) -> None:
-    for _ in range(200):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        if isinstance(pilot.app.screen, StudyScreen):
-            return
-    raise AssertionError("the study screen never opened")
+from helpers import make_app, study
 
 
 def catchup_notes(app: CoursemateApp) -> list[str]:
@@ -49,7 +32,7 @@ async def test_past_catchup_with_missing_reflections_is_said_once(
     choose_first_experiments(tmp_path, reference_path, reflect=False)
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_study(pilot)
+        await study(pilot)
         notes = catchup_notes(app)
         assert len(notes) == 1
         assert "2025-11-22" in notes[0]
@@ -62,5 +45,5 @@ async def test_no_reminder_when_every_reflection_is_complete(
     choose_first_experiments(tmp_path, reference_path, reflect=True)
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_study(pilot)
+        await study(pilot)
         assert catchup_notes(app) == []

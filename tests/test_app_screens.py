@@ -28,7 +28,7 @@ from coursemate.ui.screens.error import (
 from coursemate.ui.screens.picker import PickerScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
 from coursemate.ui.screens.study import StudyScreen, next_status
-from test_app_study import (
+from helpers import (
     COURSE_ID,
     go,
     make_app,
@@ -111,7 +111,7 @@ async def test_a_broken_course_shows_the_error_screen(tmp_path: Path) -> None:
         excerpt = source_excerpt(screen.problem)
         assert excerpt is not None and "3 │ title: a: b\n" + " " * 12 + "^" in excerpt.plain
         await pilot.press("q")
-    assert app.return_code == 0
+    assert app.return_code == 1  # the README's promise: the error screen, then quit, exits 1
 
 
 async def test_w_shows_the_course_warnings(tmp_path: Path) -> None:

@@ -3,77 +3,33 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TypeVar
 
 import pytest
 from textual import events
-from textual.pilot import Pilot
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from coursemate import paths
-from coursemate.cli import create_app
-from coursemate.commands.common import AppOptions
-from coursemate.progress.store import Store
 from coursemate.ui import links
-from coursemate.ui.app import CoursemateApp
 from coursemate.ui.screens.help import HelpScreen
 from coursemate.ui.screens.note import NoteScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
 from coursemate.ui.screens.study import StudyScreen
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
+from helpers import (
+    COURSE_ID,
+    EBM,
+    FIRST,
+    SECOND,
+    go,
+    header_text,
+    make_app,
+    store_on_disk,
+    study,
+    tree_of,
+    write_course,
+)
 
-COURSE_ID = "41711"  # the reference course's id
-FIRST = "m1/r/whats-driving-your-need-for-agility"  # 11 min, module 1
-S = TypeVar("S", bound=Screen[object])
-
-SECOND = "m1/r/what-is-a-product"  # 7 min, module 1
-EBM = "m3/r/the-evidence-based-management-guide"  # site-relative link
 FIRST_EXPERIMENT_TEXT = "Define who your users and buyers are"
-
-
-def make_app(tmp_path: Path, **options: object) -> CoursemateApp:
-    opts = {"learner": "alice", "data_dir": tmp_path / "data", **options}
-    return create_app(AppOptions(**opts))  # type: ignore[arg-type]
-
-
-async def until_screen(pilot: Pilot[int], screen_type: type[S]) -> S:
-    """Wait for the loader worker until a ``screen_type`` screen is on top, and return it."""
-    app = pilot.app
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if isinstance(app.screen, screen_type):
-            return app.screen
-    raise AssertionError(f"no {screen_type.__name__} opened; screen is {app.screen!r}")
-
-
-async def study(pilot: Pilot[int]) -> StudyScreen:
-    """Wait for the loader worker, then return the study screen."""
-    return await until_screen(pilot, StudyScreen)
-
-
-def tree_of(screen: StudyScreen) -> SyllabusTree:
-    return screen.query_one(SyllabusTree)
-
-
-def write_course(path: Path, front: str) -> Path:
-    """A course file with ``front`` as its front matter."""
-    path.write_text(f"---\n{front.strip()}\n---\nBody.\n", encoding="utf-8")
-    return path
-
-
-def header_text(screen: StudyScreen) -> str:
-    return str(screen.query_one("#header-progress", Static).render())
-
-
-def store_on_disk(tmp_path: Path, learner: str = "alice") -> Store:
-    return Store.open(tmp_path / "data", learner)
-
-
-async def go(pilot: Pilot[int], screen: StudyScreen, key: str) -> None:
-    assert tree_of(screen).reveal(key), key
-    await pilot.pause()
 
 
 @pytest.fixture

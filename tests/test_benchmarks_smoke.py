@@ -13,8 +13,9 @@ from pathlib import Path
 from types import ModuleType
 
 from coursemate.course.reader import load_course
+from helpers import REPO
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = REPO / "benchmarks"
 
 
 def _load(name: str) -> ModuleType:

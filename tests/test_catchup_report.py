@@ -9,15 +9,9 @@ import pytest
 
 from coursemate.cli import main
 from coursemate.course.model import Course
-from coursemate.course.reader import load_course
 from coursemate.export import catchup_markdown
 from coursemate.progress.catchup import catchup, reminder, scheduled_catchup
 from coursemate.progress.store import Store
-
-
-@pytest.fixture
-def course(reference_path: Path) -> Course:
-    return load_course(reference_path)
 
 
 def _experiments(course: Course, module_number: int) -> list[str]:
@@ -74,7 +68,8 @@ def test_report_lists_chosen_experiments_by_module(course: Course, tmp_path: Pat
     ]
     m1, m2, m3, m6, gone, since = sections[1:]
     assert f"### [done] {text[keys['m1']]} (suggested)" in m1
-    assert "What happened:\n> Half the team came.\n> # not a heading" in m1  # quoted, not a heading
+    # Quoted, and escaped: "> # x" would still be a heading inside the quote.
+    assert "What happened:\n> Half the team came.\n> \\# not a heading" in m1
     assert "What I will try next:\n> Repeat monthly." in m1
     assert f"### [running] {text[keys['m2']]} (suggested)" in m2
     assert "### [planned] An experiment the course dropped (no longer in the course)" in m2

@@ -10,7 +10,7 @@ import pytest
 from textual.app import App
 from textual.widgets import Input, OptionList, Static, TextArea
 
-from coursemate.course import Course, load_course
+from coursemate.course import Course
 from coursemate.progress.catchup import catchup_reminder
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.screens.catchup import (
@@ -23,9 +23,9 @@ from coursemate.ui.screens.catchup import (
     when,
 )
 from coursemate.ui.screens.reflection import ReflectionScreen
+from helpers import TODAY, CatchupApp, make_app
 
 SIZE = (120, 40)
-TODAY = date(2025, 11, 19)  # the reference course's catch-up is on 2025-11-22
 ORPHAN_KEY = "m4/a/x/deadbeef"
 OWN_TEXT = "Show the [red]value[/red] dashboard at the Sprint Review"
 
@@ -56,25 +56,6 @@ def seed(course: Course, store: Store) -> str:
     store.set_catchup_prompt(cid, "questions", "How do others measure value?")
     store.save()
     return own
-
-
-class CatchupApp(App[None]):
-    def __init__(self, course: Course, store: Store, *, with_export: bool = False) -> None:
-        super().__init__()
-        self.course = course
-        self.store = store
-        self.exports: list[str] = []
-        self.results: list[object] = []
-        if with_export:
-            self.export = self.exports.append  # what CoursemateApp.export is called with
-
-    def on_mount(self) -> None:
-        self.push_screen(CatchupScreen(self.course, self.store, today=TODAY), self.results.append)
-
-
-@pytest.fixture
-def course(reference_path: Path) -> Course:
-    return load_course(reference_path)
 
 
 @pytest.fixture
@@ -334,20 +315,16 @@ async def test_x_exports_the_catchup_report_through_the_app(
 async def test_x_in_the_real_app_writes_the_catchup_report(
     reference_path: Path, course: Course, tmp_path: Path
 ) -> None:
-    from coursemate.cli import create_app
-    from coursemate.commands.common import AppOptions
-
     data = tmp_path / "data"
     seeding = Store.open(data, "Ada")
     seed(course, seeding)
-    options = AppOptions(
+    app = make_app(
+        tmp_path,
         course=reference_path,
         learner="Ada",
-        data_dir=data,
         config_dir=tmp_path / "config",
         cache_dir=tmp_path / "cache",
     )
-    app = create_app(options)
     async with app.run_test(size=SIZE) as pilot:
         while app.store is None or app.course is None:  # the course loads in a worker
             await pilot.pause(0.05)

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 from textwrap import dedent
 
 from icalendar import Calendar
 
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coursemate", "agenda", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+from helpers import no_traceback, run
 
 
 def test_reference_agenda_in_new_york_time() -> None:
-    result = run("--tz", "America/New_York")
+    result = run("agenda", "--tz", "America/New_York")
     no_traceback(result)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -45,7 +31,7 @@ def test_reference_agenda_in_new_york_time() -> None:
 
 
 def test_unknown_tz_is_a_usage_error() -> None:
-    result = run("--tz", "Mars/Olympus")
+    result = run("agenda", "--tz", "Mars/Olympus")
     no_traceback(result)
     assert result.returncode == 2
     assert "unknown timezone 'Mars/Olympus'" in result.stderr
@@ -54,7 +40,7 @@ def test_unknown_tz_is_a_usage_error() -> None:
 
 def test_ics_written_and_parsed_back(tmp_path: Path) -> None:
     target = tmp_path / "pspo.ics"
-    result = run("--ics", str(target))
+    result = run("agenda", "--ics", str(target))
     no_traceback(result)
     assert result.returncode == 0, result.stderr
     assert f"Wrote {target}: 2 sessions and the catch-up date." in result.stderr
@@ -63,7 +49,7 @@ def test_ics_written_and_parsed_back(tmp_path: Path) -> None:
 
 
 def test_ics_to_an_unwritable_place_fails_plainly(tmp_path: Path) -> None:
-    result = run("--ics", str(tmp_path / "no" / "such" / "dir.ics"))
+    result = run("agenda", "--ics", str(tmp_path / "no" / "such" / "dir.ics"))
     no_traceback(result)
     assert result.returncode == 1
     assert "cannot write" in result.stderr
@@ -75,7 +61,7 @@ def test_course_without_events_and_with_warnings(tmp_path: Path) -> None:
         "---\ntitle: Plain\nsyllabus:\n  - id: x\n    title: Only module\n    duration: 45\n---\n",
         encoding="utf-8",
     )
-    result = run(str(plain))
+    result = run("agenda", str(plain))
     no_traceback(result)
     assert result.returncode == 0
     assert "No sessions scheduled. The modules in syllabus order:" in result.stdout
@@ -102,7 +88,7 @@ def test_course_without_events_and_with_warnings(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    result = run(str(broken), "--tz", "UTC")
+    result = run("agenda", str(broken), "--tz", "UTC")
     no_traceback(result)
     assert result.returncode == 0
     assert "? unknown module 'y'" in result.stdout

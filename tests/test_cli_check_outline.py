@@ -7,22 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-DATA = Path(__file__).parent / "data" / "courses"
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coursemate", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=120,
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+from helpers import DATA, no_traceback, run
 
 
 def test_check_bundled_course_by_default() -> None:
@@ -34,17 +19,63 @@ def test_check_bundled_course_by_default() -> None:
     assert result.stdout.strip().endswith("1 course checked: 1 loaded, 0 failed, 0 warnings")
 
 
-def test_check_reports_error_with_file_line_column_and_field() -> None:
+def test_check_reports_a_bad_field_as_a_warning_with_line_column_and_field() -> None:
     result = run("check", str(DATA / "bad-duration.md"), str(DATA / "minimal.md"))
     no_traceback(result)
-    assert result.returncode == 1
+    assert result.returncode == 0  # the course loads: a learner can still use it
     assert (
         f"{DATA / 'bad-duration.md'}:16:19 (syllabus[2].learningResources[0].duration): "
-        "error: expected minutes as a whole number, got 'ten'"
+        "warning: expected minutes as a whole number, got 'ten'; treated as missing"
     ) in result.stdout
-    assert "bad-duration.md: cannot be loaded" in result.stdout
+    assert "bad-duration.md: ok: Bad duration (3 modules, 1 resources" in result.stdout
     assert "minimal.md: ok" in result.stdout
-    assert "2 courses checked: 1 loaded, 1 failed" in result.stdout
+    assert "2 courses checked: 2 loaded, 0 failed, 1 warning" in result.stdout
+    strict = run("check", "--strict", str(DATA / "bad-duration.md"))
+    assert strict.returncode == 1
+
+
+def test_one_check_lists_every_problem_of_a_file(tmp_path: Path) -> None:
+    course = tmp_path / "many.md"
+    course.write_text(
+        "---\ntitle: Many\nsyllabus:\n"
+        "  - {id: 1, title: One, duration: ten}\n"
+        "  - {id: 2, title: [a, b], duration: 30}\n"
+        "  - id: 3\n    title: Three\n    duration: 5\n    learningResources:\n"
+        "      - {title: Local, link: 'file:///etc/passwd', duration: 1}\n"
+        "      - {title: Script, link: 'javascript:alert(document.cookie)', duration: 1}\n"
+        "      - {title: Data, link: 'data:text/html,<b>x</b>', duration: 1}\n"
+        "      - {title: Site, link: /resources/guide, duration: 1}\n"
+        "events:\n  - sessions:\n"
+        "      - {start_datetime: 2025-11-07T17:00:00, end_datetime: 2025-11-07T09:00:00,"
+        " timezone: Europe/London, syllabus_ids: [1]}\n"
+        "      - {start_datetime: 9999-12-31T23:00:00, end_datetime: 9999-12-31T23:30:00,"
+        " timezone: Europe/London, syllabus_ids: [3]}\n"
+        "---\n",
+        encoding="utf-8",
+    )
+    result = run("check", "--json", str(course))
+    no_traceback(result)
+    assert result.returncode == 0
+    text = course.read_text(encoding="utf-8").splitlines()
+    (entry,) = json.loads(result.stdout)["files"]
+    assert entry["ok"] and entry["course"]["modules"] == 3
+    found = {w["field"]: (w["line"], w["column"], w["message"]) for w in entry["warnings"]}
+    assert len(found) == len(entry["warnings"]) == 7
+    line, column, message = found["syllabus[0].duration"]
+    assert (line, column) == (4, 35) and "got 'ten'; treated as missing" in message
+    line, column, message = found["syllabus[1].title"]
+    assert (line, column) == (5, 20) and "expected a title as text" in message
+    resources = "syllabus[2].learningResources"
+    for index, scheme in enumerate(["file:", "javascript:", "data:"]):
+        line, column, message = found[f"{resources}[{index}].link"]
+        assert line == 10 + index and text[line - 1][column - 1 :].startswith(f"'{scheme}")
+        assert f"the link '{scheme}" in message and "only web links (http/https)" in message
+    assert f"{resources}[3].link" not in found  # site-relative: resolves with --site-url
+    assert "before it starts" in found["events[0].sessions[0].end_datetime"][2]
+    assert "catch-up two weeks later cannot be scheduled" in (
+        found["events[0].sessions[1].start_datetime"][2]
+    )
+    assert run("check", "--strict", str(course)).returncode == 1
 
 
 def test_check_yaml_error_and_missing_file() -> None:
@@ -66,29 +97,27 @@ def test_warnings_pass_unless_strict() -> None:
 
 
 def test_check_json_shape() -> None:
-    result = run("check", "--json", str(DATA / "warnings.md"), str(DATA / "bad-duration.md"))
+    result = run("check", "--json", str(DATA / "warnings.md"), str(DATA / "yaml-error.md"))
     no_traceback(result)
     assert result.returncode == 1
     report = json.loads(result.stdout)
-    assert set(report) == {"files", "summary"}
+    assert set(report) == {"files", "skipped", "summary"}
     ok, bad = report["files"]
     assert ok["ok"] is True and ok["errors"] == [] and len(ok["warnings"]) == 9
     assert ok["course"]["modules"] == 2
     assert bad["ok"] is False and "course" not in bad
     (error,) = bad["errors"]
-    assert error == {
-        "severity": "error",
-        "file": str(DATA / "bad-duration.md"),
-        "line": 16,
-        "column": 19,
-        "field": "syllabus[2].learningResources[0].duration",
-        "message": "expected minutes as a whole number, got 'ten'",
-    }
+    assert set(error) == {"severity", "file", "line", "column", "field", "message"}
+    assert (error["severity"], error["file"]) == ("error", str(DATA / "yaml-error.md"))
+    assert (error["line"], error["column"]) == (8, 7)
+    assert error["message"].startswith("invalid YAML")
+    assert report["skipped"] == []
     assert report["summary"] == {
         "checked": 2,
         "loaded": 1,
         "failed": 1,
         "warnings": 9,
+        "skipped": 0,
         "strict": False,
         "ok": False,
     }
@@ -107,6 +136,36 @@ def test_check_a_folder_of_courses(tmp_path: Path) -> None:
         "yaml-error.md",
     ]
     assert result.returncode == 1
+    assert report["skipped"] == []
+
+
+def test_check_a_folder_lists_what_it_skipped_and_why(tmp_path: Path) -> None:
+    (tmp_path / "course.md").write_bytes((DATA / "minimal.md").read_bytes())
+    (tmp_path / "empty.md").write_bytes(b"")
+    (tmp_path / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    (tmp_path / "notes.md").write_text("# Just notes\n", encoding="utf-8")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    (tmp_path / "list.txt").write_text("not a course\n", encoding="utf-8")
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / ".git").mkdir()  # hidden: not worth a line
+    result = run("check", str(tmp_path))
+    no_traceback(result)
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert f"{tmp_path / 'binary.md'}: skipped: a binary file" in lines
+    assert f"{tmp_path / 'empty.md'}: skipped: an empty file" in lines
+    assert f"{tmp_path / 'photo.png'}: skipped: a binary file" in lines
+    assert f"{tmp_path / 'list.txt'}: skipped: not a Markdown (.md) file" in lines
+    assert f"{tmp_path / 'drafts'}: skipped: a folder without an index.md course file" in lines
+    assert any(
+        line.startswith(f"{tmp_path / 'notes.md'}: skipped: no front matter") for line in lines
+    )
+    assert ".git" not in result.stdout
+    assert lines[-1] == "1 course checked: 1 loaded, 0 failed, 0 warnings, 6 skipped"
+    report = json.loads(run("check", "--json", str(tmp_path)).stdout)
+    reasons = {Path(s["path"]).name: s["reason"] for s in report["skipped"]}
+    assert reasons["empty.md"] == "an empty file" and len(reasons) == 6
+    assert report["summary"]["skipped"] == 6
 
 
 def test_usage_errors_exit_2() -> None:
@@ -165,12 +224,11 @@ def test_outline_json_shape() -> None:
 
 
 def test_outline_bad_course_is_a_message_not_a_traceback() -> None:
-    result = run("outline", str(DATA / "bad-duration.md"))
+    result = run("outline", str(DATA / "yaml-error.md"))
     no_traceback(result)
     assert result.returncode == 1
     assert result.stdout == ""
-    assert "expected minutes as a whole number, got 'ten'" in result.stderr
-    assert ":16:19 (syllabus[2].learningResources[0].duration)" in result.stderr
+    assert f"{DATA / 'yaml-error.md'}:8:7: error: invalid YAML" in result.stderr
 
 
 def test_outline_prints_no_escape_sequences() -> None:

@@ -13,24 +13,9 @@ import pytest
 from coursemate.cli import main
 from coursemate.course.reader import load_course
 from coursemate.progress.store import SCHEMA_VERSION, Store
+from helpers import DATA, no_traceback, run
 
-DATA = Path(__file__).parent / "data" / "courses"
 MINIMAL = DATA / "minimal.md"
-
-
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "coursemate", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=cwd,
-        timeout=120,
-    )
-
-
-def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
-    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
 
 
 @pytest.fixture
@@ -199,3 +184,108 @@ def test_learners_lists_names_courses_and_default(
         ("Ana", True, ["minimal"]),
         ("Zoë", False, ["minimal"]),
     ]
+
+
+RESTORED = ["m1/r/what-is-a-product", "m1/r/whats-driving-your-need-for-agility"]
+
+
+@pytest.mark.parametrize(
+    ("command", "code"),
+    [
+        (["progress"], 0),
+        (["export", "--format", "json"], 0),
+        (["mark", "m9/r/no-such-resource"], 1),
+    ],
+)
+def test_a_restored_backup_is_never_lost(data_dir: Path, command: list[str], code: int) -> None:
+    learner = ["--learner", "r"]
+    assert run("mark", *RESTORED, *learner).returncode == 0
+    assert run("mark", "m2/r/how-great-leaders-inspire-action", *learner).returncode == 0
+    (path,) = (p for p in data_dir.glob("r-*.json") if "." not in p.stem)
+    path.write_text('{"broken', encoding="utf-8")
+
+    first = run(*command, *learner)  # restores the backup, then exits without saving
+    no_traceback(first)
+    assert first.returncode == code
+    assert "progress was restored from the previous good version" in first.stderr
+    second = run("progress", "--json", *learner)
+    assert second.returncode == 0 and second.stderr == ""
+    assert json.loads(second.stdout)["done_keys"] == sorted(RESTORED)
+
+    more = ["m3/r/the-elements-of-value", "m3/r/4-steps-to-optimize-product-value"]
+    for key in more:
+        assert run("mark", key, *learner).returncode == 0
+    everything = sorted(RESTORED + more)
+    assert json.loads(run("progress", "--json", *learner).stdout)["done_keys"] == everything
+    store = json.loads(path.read_text(encoding="utf-8"))
+    backup = json.loads(path.with_name(f"{path.stem}.bak.json").read_text(encoding="utf-8"))
+    for doc in (store, backup):  # the restored marks are in every file
+        assert set(RESTORED) <= set(doc["courses"]["41711"]["items"])
+
+
+def test_import_with_a_hostile_key_is_refused_and_merges_nothing(
+    tmp_path: Path, data_dir: Path
+) -> None:
+    key = next(r.key for r in load_course(MINIMAL).all_resources())
+    assert run("mark", str(MINIMAL), key, "--learner", "Bo").returncode == 0
+    exported = tmp_path / "bo.json"
+    assert run("export", str(MINIMAL), "--format", "json", "-o", str(exported)).returncode == 0
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    course_id = next(iter(data["store"]["courses"]))
+    items = data["store"]["courses"][course_id]["items"]
+    items["m1/r/fine"] = items[key]  # merged only if nothing else were wrong
+    items["\x1b]0;pwned\x07"] = items[key]
+    exported.write_text(json.dumps(data), encoding="utf-8")
+    (store_file,) = (p for p in data_dir.glob("bo-*.json") if "." not in p.stem)
+    before = store_file.read_bytes()
+
+    result = run("import", str(exported), "--learner", "Bo")
+    no_traceback(result)
+    assert result.returncode == 1
+    assert 'courses.minimal.items["\\u001b]0;pwned\\u0007"]: not an item key' in result.stderr
+    assert "\x1b" not in result.stderr + result.stdout
+    assert store_file.read_bytes() == before
+
+
+def test_import_of_an_edited_export_reports_the_conflict(tmp_path: Path) -> None:
+    common = ["--data-dir", str(tmp_path / "data"), "--learner", "Ana"]
+    key = next(r.key for r in load_course(MINIMAL).all_resources())
+    assert run("mark", str(MINIMAL), key, *common).returncode == 0
+    exported = tmp_path / "ana.json"
+    assert (
+        run("export", str(MINIMAL), "--format", "json", "-o", str(exported), *common).returncode
+        == 0
+    )
+    data = json.loads(exported.read_text(encoding="utf-8"))
+    data["store"]["courses"]["minimal"]["items"][key]["done"]["value"] = False  # stamp left
+    exported.write_text(json.dumps(data), encoding="utf-8")
+
+    result = run("import", str(exported), *common)
+    assert result.returncode == 0, result.stderr
+    assert "already had everything" not in result.stdout
+    assert "1 conflict" in result.stdout
+    assert f'kept true for courses.minimal.items["{key}"].done (not false)' in result.stdout
+
+
+def test_learners_survives_a_stamp_from_year_9999_and_a_hostile_course_id(
+    data_dir: Path,
+) -> None:
+    key = load_course(MINIMAL).prereading[0].key
+    assert run("mark", str(MINIMAL), key, "--learner", "Bo").returncode == 0
+    (path,) = (p for p in data_dir.glob("bo-*.json") if "." not in p.stem)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["updated"] = "9999-12-31T23:59:59.999999Z"  # east of UTC, local time overflows
+    doc["courses"]["\x1b[2Jwiped"] = {}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "coursemate", "learners"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "TZ": "Asia/Tokyo"},
+        timeout=120,
+    )
+    no_traceback(result)
+    assert result.returncode == 0
+    assert result.stdout.startswith("* Bo  (last activity -; courses: minimal)")
+    assert "\x1b" not in result.stdout

@@ -9,108 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
-import time
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from coursemate.progress.store import Store
+from helpers import COURSE_ID, COURSEMATE, FIRST, Terminal
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed"),
 ]
-
-COURSEMATE = Path(sys.executable).parent / "coursemate"
-WAIT = 30.0  # seconds before giving up on something appearing (a timeout, not a measurement)
-COURSE_ID = "41711"
-FIRST = "m1/r/whats-driving-your-need-for-agility"
-
-
-class Terminal:
-    """One tmux session running a plain shell."""
-
-    def __init__(self, name: str, env: dict[str, str]) -> None:
-        self.name = name
-        self.env = env
-
-    def tmux(self, *args: str) -> str:
-        result = subprocess.run(
-            ["tmux", *args], capture_output=True, text=True, check=True, timeout=10
-        )
-        return result.stdout
-
-    def start(self, width: int = 120, height: int = 40) -> None:
-        env_args = [arg for k, v in self.env.items() for arg in ("-e", f"{k}={v}")]
-        self.tmux(
-            "new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height),
-            *env_args, "env PS1='$ ' bash --norc --noprofile",
-        )  # fmt: skip
-
-    def run(self, command: str) -> None:
-        self.tmux("send-keys", "-t", self.name, "-l", command)
-        self.tmux("send-keys", "-t", self.name, "Enter")
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.tmux("send-keys", "-t", self.name, key)
-
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.name)
-
-    def flag(self, name: str) -> str:
-        return self.tmux("display-message", "-p", "-t", self.name, f"#{{{name}}}").strip()
-
-    def wait_for(self, text: str) -> str:
-        deadline = time.monotonic() + WAIT
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen:
-                return screen
-            time.sleep(0.1)
-        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
-
-    def app_pid(self) -> int:
-        shell = self.flag("pane_pid")
-        out = subprocess.run(["pgrep", "-P", shell], capture_output=True, text=True).stdout
-        return int(out.split()[0])
-
-    def assert_restored(self) -> None:
-        """The app left the alternate screen and gave the shell its cursor and mouse back."""
-        assert self.flag("alternate_on") == "0"
-        assert self.flag("cursor_flag") == "1"
-        assert self.flag("mouse_any_flag") == "0"
-        assert self.screen().rstrip().endswith("$")
-
-
-@pytest.fixture
-def dirs(tmp_path: Path) -> dict[str, Path]:
-    return {name: tmp_path / name for name in ("data", "config", "cache")}
-
-
-@pytest.fixture
-def terminal(dirs: dict[str, Path]) -> Iterator[Terminal]:
-    if not COURSEMATE.exists():
-        pytest.skip(f"coursemate is not installed in this environment ({COURSEMATE})")
-    env = {
-        "COURSEMATE_DATA_DIR": str(dirs["data"]),
-        "COURSEMATE_CONFIG_DIR": str(dirs["config"]),
-        "COURSEMATE_CACHE_DIR": str(dirs["cache"]),
-        "TERM": "xterm-256color",
-        "PATH": os.environ.get("PATH", ""),
-        "LANG": "C.UTF-8",
-    }
-    term = Terminal(f"coursemate-e2e-{uuid.uuid4().hex[:8]}", env)
-    term.start()
-    try:
-        yield term
-    finally:
-        subprocess.run(["tmux", "kill-session", "-t", term.name], capture_output=True)
 
 
 def test_mark_a_resource_done_and_quit(terminal: Terminal, dirs: dict[str, Path]) -> None:

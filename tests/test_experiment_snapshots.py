@@ -11,25 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
 
-from coursemate.course import Course, load_course
+from coursemate.course import load_course
 from coursemate.progress import store as store_module
 from coursemate.progress.store import REFLECTION_FIELDS, Store
-from coursemate.ui.screens.catchup import CatchupScreen
+from helpers import CatchupApp
 
 SIZE = (120, 40)
-TODAY = date(2025, 11, 19)
-
-
-class CatchupApp(App[None]):
-    def __init__(self, course: Course, store: Store) -> None:
-        super().__init__()
-        self.course = course
-        self.store = store
-
-    def on_mount(self) -> None:
-        self.push_screen(CatchupScreen(self.course, self.store, today=TODAY))
 
 
 @pytest.fixture

@@ -14,8 +14,7 @@ from coursemate.course.model import Course
 from coursemate.course.reader import load_course
 from coursemate.export import progress_json, progress_markdown
 from coursemate.progress.store import PROMPTS, REFLECTION_FIELDS, STATUSES, Store
-
-DATA = Path(__file__).parent / "data" / "courses"
+from helpers import DATA
 
 
 @pytest.fixture(scope="module")

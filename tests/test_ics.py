@@ -134,3 +134,38 @@ def test_write_is_atomic_and_leaves_no_temp_file(reference_path: Path, tmp_path:
     assert [p.name for p in tmp_path.iterdir()] == ["cal.ics"]
     with pytest.raises(OSError):
         write_ics(agenda, tmp_path / "missing-dir" / "cal.ics", now=NOW)
+
+
+def test_sessions_at_the_ends_of_the_calendar(tmp_path: Path) -> None:
+    path = tmp_path / "edges.md"
+    path.write_text(
+        dedent(
+            """\
+            ---
+            title: Edges
+            id: edges
+            syllabus:
+              - {id: a, title: Alpha, duration: 60}
+            events:
+              - sessions:
+                  - {start_datetime: 0001-01-01T00:30:00, end_datetime: 0001-01-01T02:00:00,
+                     timezone: Europe/Paris, syllabus_ids: [a]}
+              - sessions:
+                  - {start_datetime: 9999-12-17T09:00:00, end_datetime: 9999-12-17T10:00:00,
+                     timezone: Pacific/Kiritimati, syllabus_ids: [a]}
+              - sessions:
+                  - {start_datetime: 9999-12-31T09:00:00, end_datetime: 9999-12-31T10:00:00,
+                     syllabus_ids: [a]}
+            ---
+            """
+        ),
+        encoding="utf-8",
+    )
+    export = build_ics(build_agenda(load_course(path), "Pacific/Pago_Pago"), now=NOW)
+    assert export.sessions == 3
+    # The second event's catch-up is the calendar's last day: its all-day event would end
+    # after it, so it is left out and said so; the third has no catch-up at all.
+    assert export.skipped == ("the catch-up of event e2: the last day of the calendar",)
+    assert export.catch_up == date(1, 1, 15)
+    events = vevents(parse(export.data))
+    assert [e.decoded("dtstart") for e in events][-1] == datetime(9999, 12, 31, 9, 0)

@@ -16,15 +16,7 @@ from coursemate.ui.idle_collector import (
     IdleCollector,
     pause_for_start,
 )
-from test_app_study import make_app, study
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-
-    def __call__(self) -> float:
-        return self.now
+from helpers import FakeClock, make_app, study
 
 
 @pytest.fixture
@@ -45,7 +37,7 @@ def full_collections() -> Iterator[list[int]]:
 
 @pytest.fixture
 def collector() -> Iterator[tuple[IdleCollector, FakeClock]]:
-    clock = FakeClock()
+    clock = FakeClock(100.0)
     idle = IdleCollector(clock)
     try:
         yield idle, clock

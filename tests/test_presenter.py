@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from textwrap import dedent
 
-import pytest
-from textual.app import App
 from textual.geometry import Region
 from textual.widgets import Digits, Static
 
@@ -15,35 +13,7 @@ from coursemate.course.reader import load_course
 from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.presenter import PresenterScreen
 from coursemate.ui.widgets.countdown import Countdown, ModuleTimer, format_seconds
-
-
-class FakeClock:
-    """A monotonic clock that only moves when the test says so."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class Host(App[None]):
-    """A bare app that shows one trainer screen, as the study app's `g` and `p` do."""
-
-    def __init__(self, make_screen: object) -> None:
-        super().__init__()
-        self._make_screen = make_screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._make_screen())  # type: ignore[operator]
-
-
-@pytest.fixture
-def course(reference_path: Path) -> Course:
-    return load_course(reference_path)
+from helpers import FakeClock, Host
 
 
 def text_of(screen: PresenterScreen, selector: str) -> str:

@@ -8,8 +8,7 @@ import pytest
 
 from coursemate.course.reader import load_course
 from coursemate.progress.maths import ModuleProgress, course_progress
-
-DATA = Path(__file__).parent / "data" / "courses"
+from helpers import DATA
 
 
 def test_reference_course_totals_and_next(reference_path: Path) -> None:

@@ -176,22 +176,44 @@ def test_escape_sequences_and_surrogates_are_stripped(tmp_path: Path) -> None:
     assert load_course_cached(path, cache_dir=tmp_path / "cache") == course
 
 
+def test_python_tags_are_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "---\ntitle: !!python/object/apply:os.system ['echo hi']\n---\n")
+    with pytest.raises(CourseError, match="invalid YAML"):
+        load_course(path)
+
+
 @pytest.mark.parametrize(
-    ("fragment", "words"),
+    ("fragment", "field", "words"),
     [
-        ("title: !!python/object/apply:os.system ['echo hi']", "invalid YAML"),
-        ("date: 2025-13-45", "invalid YAML"),
-        ("syllabus:\n  - title: x\n    duration: 100000000000000000000", "far too long"),
-        ("syllabus:\n  - title: x\n    duration: .inf", "whole number"),
-        ("syllabus:\n  - title: x\n    learningResources:\n      - weight: .nan", "weight"),
-        ("syllabus:\n  - title: x\n    learningResources:\n      - weight: 1e999", "weight"),
-        ("title: {a: 1}\nid: [1]", "title"),
+        ("date: 2025-13-45", None, "'2025-13-45' is not a real date; kept as text"),
+        (
+            "syllabus:\n  - title: x\n    duration: 100000000000000000000",
+            "syllabus[0].duration",
+            "far too long",
+        ),
+        ("syllabus:\n  - title: x\n    duration: .inf", "syllabus[0].duration", "whole number"),
+        (
+            "syllabus:\n  - title: x\n    learningResources:\n      - weight: .nan",
+            "syllabus[0].learningResources[0].weight",
+            "weight",
+        ),
+        (
+            "syllabus:\n  - title: x\n    learningResources:\n      - weight: 1e999",
+            "syllabus[0].learningResources[0].weight",
+            "weight",
+        ),
+        ("title: {a: 1}\nid: [1]", "title", "expected a title as text"),
     ],
 )
-def test_odd_values_are_course_errors(tmp_path: Path, fragment: str, words: str) -> None:
-    path = write(tmp_path, f"---\n{fragment}\n---\n")
-    with pytest.raises(CourseError, match=words):
-        load_course(path)
+def test_odd_values_are_warnings(
+    tmp_path: Path, fragment: str, field: str | None, words: str
+) -> None:
+    path = write(tmp_path, f"---\ncode: C\n{fragment}\n---\n")
+    course = load_course(path)
+    assert course.code == "C"
+    (warning,) = [w for w in course.warnings if words in w.message]
+    assert warning.field == field
+    assert warning.line is not None and warning.line >= 3 and warning.column is not None
 
 
 def test_structured_id_falls_back_to_title(tmp_path: Path) -> None:

@@ -16,27 +16,10 @@ from coursemate.course.cache import decode_course, encode_course
 from coursemate.course.experiments import split_markdown, split_markdown_commonmark
 from coursemate.course.model import Course
 from coursemate.course.reader import Source, parse_source
-from coursemate.course.schema import (
-    ASSIGNMENT_KEYS,
-    EVENT_KEYS,
-    MODULE_KEYS,
-    PREREADING_KEYS,
-    RESOURCE_KEYS,
-    SESSION_KEYS,
-    TOP_KEYS,
-)
+from helpers import REFERENCE
+from strategies import KNOWN_KEYS as KNOWN
 
-REFERENCE = Path(__file__).resolve().parents[1] / "courses" / "professional-scrum-product-owner.md"
 FAKE_PATH = Path("/nonexistent/course.md")  # parse_source never touches the disk
-KNOWN = sorted(
-    TOP_KEYS
-    | MODULE_KEYS
-    | RESOURCE_KEYS
-    | ASSIGNMENT_KEYS
-    | EVENT_KEYS
-    | SESSION_KEYS
-    | PREREADING_KEYS
-)
 PROFILE = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 scalars = st.one_of(

@@ -7,31 +7,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from coursemate.course import Course, Experiment, load_course
+from coursemate.course import Course, Experiment
 from coursemate.progress.store import REFLECTION_FIELDS, SCHEMA_VERSION, Store
 from coursemate.ui.screens.reflection import FIELD_LABELS, AddExperimentScreen, ReflectionScreen
+from helpers import Host
 
 SIZE = (120, 40)
 HOSTILE_TITLE = "Try [bold]this[/bold] and [link=https://x.test]that[/link] \x1b[31mnow"
 
 
-class ScreenApp(App[None]):
-    """Pushes one screen and records what it is dismissed with."""
-
-    def __init__(self, make: Callable[[], Screen[object]]) -> None:
-        super().__init__()
-        self.make = make
-        self.results: list[object] = []
-
-    def on_mount(self) -> None:
-        self.push_screen(self.make(), self.results.append)
-
-
-class SchedulingApp(ScreenApp):
+class SchedulingApp(Host):
     """An app with its own autosave, as CoursemateApp has: the form must use it."""
 
     def __init__(self, make: Callable[[], Screen[object]]) -> None:
@@ -40,11 +28,6 @@ class SchedulingApp(ScreenApp):
 
     def schedule_save(self) -> None:
         self.save_requests += 1
-
-
-@pytest.fixture
-def course(reference_path: Path) -> Course:
-    return load_course(reference_path)
 
 
 @pytest.fixture
@@ -70,8 +53,8 @@ def on_disk(store: Store, course: Course, key: str) -> dict[str, str]:
     return state.reflection
 
 
-def reflection_app(store: Store, course: Course, key: str, title: str) -> ScreenApp:
-    return ScreenApp(lambda: ReflectionScreen(store, course.identity, key, title))
+def reflection_app(store: Store, course: Course, key: str, title: str) -> Host:
+    return Host(lambda: ReflectionScreen(store, course.identity, key, title))
 
 
 def test_labels_cover_the_store_fields() -> None:
@@ -222,7 +205,7 @@ async def test_read_only_store_keeps_the_form_read_only(
 
 
 async def test_add_experiment_returns_the_stripped_text() -> None:
-    app = ScreenApp(lambda: AddExperimentScreen("Business [b]Strategy[/b]"))
+    app = Host(lambda: AddExperimentScreen("Business [b]Strategy[/b]"))
     async with app.run_test(size=SIZE) as pilot:
         heading = str(pilot.app.screen.query_one("#own-experiment-for", Static).render())
         assert heading == "For Business [b]Strategy[/b]"
@@ -232,14 +215,14 @@ async def test_add_experiment_returns_the_stripped_text() -> None:
 
 
 async def test_add_experiment_empty_gives_none() -> None:
-    app = ScreenApp(lambda: AddExperimentScreen("Assignment"))
+    app = Host(lambda: AddExperimentScreen("Assignment"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("space", "enter")
     assert app.results == [None]
 
 
 async def test_add_experiment_escape_gives_none() -> None:
-    app = ScreenApp(lambda: AddExperimentScreen("Assignment"))
+    app = Host(lambda: AddExperimentScreen("Assignment"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"half typed", "escape")
         assert not isinstance(pilot.app.screen, AddExperimentScreen)

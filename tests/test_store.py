@@ -21,14 +21,16 @@ from coursemate.progress.store import (
 )
 
 CID = "course-1"
+A, B, C, K = "m1/r/a", "m1/r/b", "m1/r/c", "m1/r/k"
+EXP = "m1/a/x/0000000a"
 
 
 def test_state_survives_reopen_and_file_is_readable(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana María")
     store.set_done(CID, "m1/r/a", True)
-    store.set_chosen(CID, "m1/a/x/1", True, title="Ask a colleague")
-    store.set_status(CID, "m1/a/x/1", "running")
-    store.set_reflection(CID, "m1/a/x/1", "did", "I asked.\nTwice.")
+    store.set_chosen(CID, EXP, True, title="Ask a colleague")
+    store.set_status(CID, EXP, "running")
+    store.set_reflection(CID, EXP, "did", "I asked.\nTwice.")
     store.set_note(CID, "m1/r/a", "good read")
     store.set_last_position(CID, "m1/r/a")
     store.set_catchup_date(CID, date(2025, 12, 1))
@@ -40,19 +42,19 @@ def test_state_survives_reopen_and_file_is_readable(tmp_path: Path) -> None:
 
     again = Store.open(tmp_path, "Ana María")
     assert again.done_keys(CID) == {"m1/r/a"}
-    assert again.chosen_keys(CID) == {"m1/a/x/1", own}
+    assert again.chosen_keys(CID) == {EXP, own}
     assert own.startswith("m1/a/own/") and len(own.rsplit("/", 1)[1]) == 8
-    state = again.experiment(CID, "m1/a/x/1")
+    state = again.experiment(CID, EXP)
     assert state is not None and state.status == "running"
     assert set(state.status_dates) == {"planned", "running"}
     assert state.reflection == {"did": "I asked.\nTwice."} and not state.reflection_complete
-    assert again.note(CID, "m1/r/a") == "good read" and again.note(CID, "other") == ""
+    assert again.note(CID, "m1/r/a") == "good read" and again.note(CID, "m1/r/other") == ""
     assert again.last_position(CID) == "m1/r/a"
     assert again.catchup_date(CID) == date(2025, 12, 1)
     assert again.catchup_prompts(CID) == {"questions": "", "ideas": "pair more", "challenges": ""}
     assert [o.text for o in again.own_experiments(CID, "m1/a")] == ["My own idea"]
     assert again.own_experiments(CID, "m2/a") == []
-    assert again.experiment(CID, "m1/a/x/never") is None
+    assert again.experiment(CID, "m1/a/x/0000000b") is None
 
     text = again.path.read_text(encoding="utf-8")
     data = json.loads(text)
@@ -63,66 +65,66 @@ def test_state_survives_reopen_and_file_is_readable(tmp_path: Path) -> None:
 
 def test_reflection_complete_needs_all_four_fields(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "a")
-    store.set_chosen(CID, "k", True)
+    store.set_chosen(CID, EXP, True)
     for name in REFLECTION_FIELDS:
-        store.set_reflection(CID, "k", name, "text")
-    state = store.experiment(CID, "k")
+        store.set_reflection(CID, EXP, name, "text")
+    state = store.experiment(CID, EXP)
     assert state is not None and state.reflection_complete
-    store.set_reflection(CID, "k", "next", "   ")
-    state = store.experiment(CID, "k")
+    store.set_reflection(CID, EXP, "next", "   ")
+    state = store.experiment(CID, EXP)
     assert state is not None and not state.reflection_complete
 
 
 def test_rechoosing_keeps_status_and_reflection(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "a")
-    store.set_chosen(CID, "k", True)
-    store.set_status(CID, "k", "done")
-    store.set_reflection(CID, "k", "learned", "a lot")
-    store.set_chosen(CID, "k", False)
-    assert store.experiment(CID, "k") is None
-    store.set_chosen(CID, "k", True)
-    state = store.experiment(CID, "k")
+    store.set_chosen(CID, EXP, True)
+    store.set_status(CID, EXP, "done")
+    store.set_reflection(CID, EXP, "learned", "a lot")
+    store.set_chosen(CID, EXP, False)
+    assert store.experiment(CID, EXP) is None
+    store.set_chosen(CID, EXP, True)
+    state = store.experiment(CID, EXP)
     assert state is not None and state.status == "done" and state.reflection["learned"] == "a lot"
 
 
 def test_two_stores_merge_per_item_and_undo_is_not_resurrected(tmp_path: Path) -> None:
     one = Store.open(tmp_path, "Ana")
     two = Store.open(tmp_path, "Ana")
-    one.set_done(CID, "a", True)
-    one.set_done(CID, "b", True)
+    one.set_done(CID, A, True)
+    one.set_done(CID, B, True)
     one.save()
-    two.set_done(CID, "c", True)  # two never saw a or b
+    two.set_done(CID, C, True)  # two never saw a or b
     two.save()
-    assert two.done_keys(CID) == {"a", "b", "c"}  # merged on save
-    one.set_done(CID, "a", False)  # undo, after two's save
+    assert two.done_keys(CID) == {A, B, C}  # merged on save
+    one.set_done(CID, A, False)  # undo, after two's save
     one.save()
-    two.set_note(CID, "b", "note")
+    two.set_note(CID, B, "note")
     two.save()  # two still holds a=True from its merge: older than one's undo
     fresh = Store.open(tmp_path, "Ana")
-    assert fresh.done_keys(CID) == {"b", "c"}
-    assert fresh.note(CID, "b") == "note"
+    assert fresh.done_keys(CID) == {B, C}
+    assert fresh.note(CID, B) == "note"
     one.reload()
-    assert one.done_keys(CID) == {"b", "c"} and one.note(CID, "b") == "note"
+    assert one.done_keys(CID) == {B, C} and one.note(CID, B) == "note"
 
 
 def test_later_write_wins_for_the_same_item(tmp_path: Path) -> None:
     one = Store.open(tmp_path, "Ana")
     two = Store.open(tmp_path, "Ana")
-    one.set_note(CID, "k", "first")
-    two.set_note(CID, "k", "second")  # later
+    one.set_note(CID, K, "first")
+    two.set_note(CID, K, "second")  # later
     two.save()
     one.save()  # saved last, but written earlier: loses
-    assert Store.open(tmp_path, "Ana").note(CID, "k") == "second"
+    assert Store.open(tmp_path, "Ana").note(CID, K) == "second"
 
 
 def test_previous_version_kept_as_backup(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
-    store.set_done(CID, "a", True)
+    store.set_done(CID, A, True)
     store.save()
-    store.set_done(CID, "b", True)
+    store.set_done(CID, B, True)
     store.save()
     backup = json.loads(store.backup_path.read_text(encoding="utf-8"))
-    assert set(backup["courses"][CID]["items"]) == {"a"}
+    assert set(backup["courses"][CID]["items"]) == {A}
 
 
 @pytest.mark.parametrize(
@@ -149,33 +151,35 @@ def test_damaged_file_is_moved_aside_never_overwritten(tmp_path: Path, content: 
     assert len(store.messages) == 1 and str(moved) in store.messages[0]
     assert "fresh store" in store.messages[0]
     assert store.done_keys("c") == frozenset() and not store.read_only
-    store.set_done("c", "x", True)
+    store.set_done("c", "m1/r/x", True)
     store.save()
-    assert Store.open(tmp_path, "Ana").done_keys("c") == {"x"}
+    assert Store.open(tmp_path, "Ana").done_keys("c") == {"m1/r/x"}
     assert moved.read_bytes() == content
 
 
 def test_damaged_file_restores_from_good_backup(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
-    store.set_done(CID, "a", True)
+    store.set_done(CID, A, True)
     store.save()
-    store.set_done(CID, "b", True)
+    store.set_done(CID, B, True)
     store.save()
     store.path.write_text("{", encoding="utf-8")
     again = Store.open(tmp_path, "Ana")
-    assert again.done_keys(CID) == {"a"}  # the previous good version
-    assert "restored" in again.messages[0] and again.dirty
+    assert again.done_keys(CID) == {A}  # the previous good version
+    assert "restored" in again.messages[0]
+    # Written back before open returned: a command that only reads cannot lose it.
+    assert not again.dirty and Store.open(tmp_path, "Ana").done_keys(CID) == {A}
     assert len(list(tmp_path.glob("*.corrupt-*.json"))) == 1
 
 
 def test_file_damaged_while_open_is_moved_aside_at_save(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
-    store.set_done(CID, "a", True)
+    store.set_done(CID, A, True)
     store.save()
     store.path.write_text("garbage", encoding="utf-8")
-    store.set_done(CID, "b", True)
+    store.set_done(CID, B, True)
     store.save()
-    assert Store.open(tmp_path, "Ana").done_keys(CID) == {"a", "b"}
+    assert Store.open(tmp_path, "Ana").done_keys(CID) == {A, B}
     (moved,) = tmp_path.glob("*.corrupt-*.json")
     assert moved.read_text(encoding="utf-8") == "garbage"
     assert any(str(moved) in m for m in store.messages)
@@ -183,7 +187,7 @@ def test_file_damaged_while_open_is_moved_aside_at_save(tmp_path: Path) -> None:
 
 def _newer_file(tmp_path: Path) -> Path:
     store = Store.open(tmp_path, "Ana")
-    store.set_done(CID, "a", True)
+    store.set_done(CID, A, True)
     store.save()
     data = json.loads(store.path.read_text(encoding="utf-8"))
     data["schema_version"] = SCHEMA_VERSION + 1
@@ -198,9 +202,9 @@ def test_newer_schema_opens_read_only(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
     assert store.read_only
     assert "newer coursemate" in store.messages[0]
-    assert store.done_keys(CID) == {"a"}  # still shown
+    assert store.done_keys(CID) == {A}  # still shown
     with pytest.raises(StoreError, match="read-only"):
-        store.set_done(CID, "b", True)
+        store.set_done(CID, B, True)
     store.save()
     assert path.read_bytes() == before
     assert not list(tmp_path.glob("*.corrupt-*"))
@@ -210,7 +214,7 @@ def test_newer_schema_written_by_another_process_is_not_overwritten(tmp_path: Pa
     store = Store.open(tmp_path, "Ana")
     path = _newer_file(tmp_path)
     before = path.read_bytes()
-    store.set_done(CID, "b", True)
+    store.set_done(CID, B, True)
     with pytest.raises(StoreError, match="newer coursemate"):
         store.save()
     assert store.read_only and path.read_bytes() == before
@@ -218,11 +222,11 @@ def test_newer_schema_written_by_another_process_is_not_overwritten(tmp_path: Pa
 
 def test_stale_temp_files_are_cleaned_on_open(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
-    store.set_done(CID, "a", True)
+    store.set_done(CID, A, True)
     store.save()
     stale = tmp_path / f".{store.path.name}.abc123.tmp"
     stale.write_text("half a file", encoding="utf-8")
-    assert Store.open(tmp_path, "Ana").done_keys(CID) == {"a"}
+    assert Store.open(tmp_path, "Ana").done_keys(CID) == {A}
     assert not stale.exists()
 
 
@@ -290,11 +294,11 @@ def test_any_learner_name_stays_inside_the_data_dir(tmp_path: Path, name: str) -
     assert store.path.parent == data_dir
     assert store.path.name.endswith(".json") and "." not in store.path.stem
     assert set(store.path.stem) <= set("abcdefghijklmnopqrstuvwxyz0123456789-")
-    store.set_done(CID, "k", True)
+    store.set_done(CID, K, True)
     store.save()
     assert store.path.is_file()
     again = Store.open(data_dir, name)
-    assert again.learner == store.learner and again.done_keys(CID) == {"k"}
+    assert again.learner == store.learner and again.done_keys(CID) == {K}
     assert any(s.name == store.learner for s in list_learners(data_dir))
 
 
@@ -366,10 +370,10 @@ def test_setters_on_one_thread_while_saving_on_another(tmp_path: Path) -> None:
 
 def test_text_with_lone_surrogates_and_escapes_round_trips(tmp_path: Path) -> None:
     store = Store.open(tmp_path, "Ana")
-    store.set_note(CID, "k", "a\ud800b \x1b[31mred\x1b[0m")
+    store.set_note(CID, K, "a\ud800b \x1b[31mred\x1b[0m")
     store.save()
     again = Store.open(tmp_path, "Ana")
-    assert again.note(CID, "k") == "a\ufffdb \x1b[31mred\x1b[0m"  # kept; shown cleaned by UIs
+    assert again.note(CID, K) == "a\ufffdb \x1b[31mred\x1b[0m"  # kept; shown cleaned by UIs
     assert again.messages == []
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from test_app_study import FIRST, SECOND, make_app, study, tree_of
+from helpers import FIRST, SECOND, make_app, study, tree_of
 
 SnapCompare = Callable[..., bool]
 

@@ -6,14 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 from textwrap import dedent
 
-from textual.app import App
 from textual.pilot import Pilot
-from textual.screen import Screen
 
 from coursemate.course.reader import load_course
 from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.presenter import PresenterScreen
 from coursemate.ui.widgets.countdown import Countdown
+from helpers import FakeClock, Host
 
 SIZE = (120, 40)
 
@@ -56,23 +55,6 @@ BROKEN = dedent(
 )
 
 
-class Host(App[None]):
-    def __init__(self, make_screen: Callable[[], Screen[None]]) -> None:
-        super().__init__()
-        self._make_screen = make_screen
-
-    def on_mount(self) -> None:
-        self.push_screen(self._make_screen())
-
-
-class FrozenClock:
-    def __init__(self) -> None:
-        self.now = 500.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_agenda_reference(snap_compare: Callable[..., bool], reference_path: Path) -> None:
     course = load_course(reference_path)
     app = Host(lambda: AgendaScreen(course, tz="America/New_York"))
@@ -91,7 +73,7 @@ def test_presenter_module_two_in_its_last_minutes(
     snap_compare: Callable[..., bool], reference_path: Path
 ) -> None:
     course = load_course(reference_path)
-    clock = FrozenClock()
+    clock = FakeClock(500.0)
     app = Host(lambda: PresenterScreen(course, clock=clock))
 
     async def run_before(pilot: Pilot[None]) -> None:
@@ -105,7 +87,7 @@ def test_presenter_module_two_in_its_last_minutes(
 
 def test_presenter_overrun_paused(snap_compare: Callable[..., bool], reference_path: Path) -> None:
     course = load_course(reference_path)
-    clock = FrozenClock()
+    clock = FakeClock(500.0)
     app = Host(lambda: PresenterScreen(course, clock=clock))
 
     async def run_before(pilot: Pilot[None]) -> None:

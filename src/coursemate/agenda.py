@@ -5,7 +5,9 @@ No Textual here: the ``agenda`` command, the .ics export and the screens all rea
 
 Time arithmetic is done on UTC instants, never on wall clocks: Python subtracts and adds
 aware datetimes that share a ``tzinfo`` as if they were naive, which would make a session
-across a DST change an hour too long or too short.
+across a DST change an hour too long or too short. It goes through ``coursemate.course.dates``,
+so a date at the ends of the calendar (year 1, year 9999) gives "not known", never an
+``OverflowError``.
 """
 
 from __future__ import annotations
@@ -13,14 +15,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from coursemate.course import dates
 from coursemate.course.model import Course, Event, Module, Session
 from coursemate.course.text import one_line
 
-CATCH_UP_AFTER = timedelta(days=14)
+CATCH_UP_AFTER = dates.CATCH_UP_AFTER
 # A session longer than this is taken for a typo in its end date: its length is unknown.
 LONGEST_SESSION = timedelta(hours=24)
 
@@ -36,17 +39,18 @@ class ViewerZone:
     zone: tzinfo | None  # None: the system's local time (``datetime.astimezone()``)
     name: str  # "America/New_York", or "local"
 
-    def convert(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.zone) if self.zone is not None else moment.astimezone()
+    def convert(self, moment: datetime) -> datetime | None:
+        """``moment`` on the viewer's clock; None when that is outside the calendar."""
+        return dates.in_zone(moment, self.zone)
 
 
 def resolve_zone(name: str | None) -> ViewerZone:
     """The named zone (``--tz``), or the system's own; ``UnknownZoneError`` for a bad name."""
     if name is not None:
-        try:
-            return ViewerZone(ZoneInfo(name.strip()), name.strip())
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise UnknownZoneError(f"unknown timezone '{one_line(name)}'") from exc
+        zone = dates.zone_named(name.strip())
+        if zone is None:
+            raise UnknownZoneError(f"unknown timezone '{one_line(name)}'")
+        return ViewerZone(zone, name.strip())
     system = _system_zone_name()
     if system is not None:
         return ViewerZone(ZoneInfo(system), system)
@@ -66,13 +70,7 @@ def _system_zone_name() -> str | None:
     if target is not None and "zoneinfo" in target.parts:
         parts = target.parts
         candidates.append("/".join(parts[len(parts) - parts[::-1].index("zoneinfo") :]))
-    for name in candidates:
-        try:
-            ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-        return name
-    return None
+    return next((name for name in candidates if dates.zone_named(name) is not None), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +134,18 @@ class EventPlan:
     sessions: tuple[SessionPlan, ...]
 
     @property
-    def catch_up(self) -> date | None:
-        """Two weeks after the event's last session ends, by the course's calendar."""
+    def last_day(self) -> date | None:
+        """The day the event's last session ends (or starts, when its end is unusable), by
+        the course's calendar; None when no session has a time."""
         moments = [s.end if s.length_minutes is not None else s.start for s in self.sessions]
         known = [m for m in moments if m is not None]
-        if not known:
-            return None
-        return max(known, key=lambda m: _instant(m)[0]).date() + CATCH_UP_AFTER
+        return max(known, key=dates.instant).date() if known else None
+
+    @property
+    def catch_up(self) -> date | None:
+        """Two weeks after ``last_day``; None without one, or past the end of the calendar."""
+        last = self.last_day
+        return dates.catch_up_after(last) if last is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,9 +184,10 @@ class Agenda:
 
     @property
     def catch_up(self) -> date | None:
-        """The catch-up date of the last event that has one."""
-        dates = [e.catch_up for e in self.events if e.catch_up is not None]
-        return max(dates) if dates else None
+        """Two weeks after the last event; None when that is past the end of the calendar
+        (not an earlier event's date: that would be the wrong day)."""
+        days = [e.last_day for e in self.events if e.last_day is not None]
+        return dates.catch_up_after(max(days)) if days else None
 
     def warnings(self) -> Iterator[str]:
         """Every warning, each naming the session it is about."""
@@ -290,12 +294,17 @@ def _plan_session(
     planned: list[PlannedModule] = []
     offset = timedelta(0)
     limit = timedelta(minutes=length) if length is not None else None
+    beyond = False  # a module time fell past the end of the calendar
     for module in modules:
         duration = timedelta(minutes=module.minutes or 0)
         begins = _shift(start, offset)
         offset += duration
         overrun = limit is not None and offset > limit
-        planned.append(PlannedModule(module, begins, _shift(start, offset), overrun))
+        ends = _shift(start, offset)
+        beyond = beyond or (start is not None and (begins is None or ends is None))
+        planned.append(PlannedModule(module, begins, ends, overrun))
+    if beyond:
+        warnings.append("some module times fall outside the calendar (year 1 to 9999)")
     if limit is not None and offset > limit:
         need = int(offset.total_seconds() // 60)
         warnings.append(
@@ -307,8 +316,11 @@ def _plan_session(
     if zone_known and start is not None:
         local_start = viewer.convert(start)
         local_end = viewer.convert(end) if end is not None and end.tzinfo is not None else None
-        if _same_wall_time(start, local_start) and (
-            end is None or local_end is None or _same_wall_time(end, local_end)
+        if local_start is None:
+            warnings.append("its time in your timezone falls outside the calendar (year 1 to 9999)")
+        if local_start is None or (
+            _same_wall_time(start, local_start)
+            and (end is None or local_end is None or _same_wall_time(end, local_end))
         ):
             local_start = local_end = None
 
@@ -341,36 +353,26 @@ def _length(start: datetime | None, end: datetime | None, warnings: list[str]) -
     if (start.tzinfo is None) != (end.tzinfo is None):
         warnings.append("the start and end disagree about the timezone; length unknown")
         return None
-    elapsed = _instant(end)[0] - _instant(start)[0]
+    elapsed = dates.instant(end) - dates.instant(start)
     if elapsed <= timedelta(0):
         warnings.append(
-            f"ends ({end:%Y-%m-%d %H:%M}) before it starts ({start:%Y-%m-%d %H:%M}); length unknown"
+            f"ends ({dates.minute_text(end)}) before it starts ({dates.minute_text(start)}); "
+            "length unknown"
         )
         return None
     if elapsed > LONGEST_SESSION:
         days = (end.date() - start.date()).days + 1
         warnings.append(
-            f"spans {days} days ({start:%Y-%m-%d} to {end:%Y-%m-%d}); check the end date; "
-            "length unknown"
+            f"spans {days} days ({start.date().isoformat()} to {end.date().isoformat()}); "
+            "check the end date; length unknown"
         )
         return None
     return int(elapsed.total_seconds() // 60)
 
 
-def _instant(moment: datetime) -> tuple[datetime, date]:
-    """A comparable instant (UTC for aware times, as written for naive ones) and the local date."""
-    if moment.tzinfo is None:
-        return moment, moment.date()
-    return moment.astimezone(UTC).replace(tzinfo=None), moment.date()
-
-
 def _shift(start: datetime | None, offset: timedelta) -> datetime | None:
-    """``start`` plus real elapsed time, shown in ``start``'s own zone."""
-    if start is None:
-        return None
-    if start.tzinfo is None:
-        return start + offset
-    return (start.astimezone(UTC) + offset).astimezone(start.tzinfo)
+    """``start`` plus real elapsed time, in ``start``'s own zone; None when not computable."""
+    return dates.shift(start, offset) if start is not None else None
 
 
 def _same_wall_time(a: datetime, b: datetime) -> bool:
@@ -406,15 +408,32 @@ def duration(minutes: int | None) -> str:
     return "? min" if minutes is None else f"{minutes} min"
 
 
+def day_text(day: date) -> str:
+    """``Fri 7 Nov 2025``."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
+
+
+def _times(start: datetime, end: datetime | None) -> str:
+    """``09:00–17:00``; an end before the start, or on another day, is said in words: printed
+    as a time it would read as a normal session (``17:00–09:00``)."""
+    if end is None or (start.tzinfo is None) != (end.tzinfo is None):
+        return span(start, end)
+    if dates.instant(end) <= dates.instant(start):
+        return f"from {clock(start)} (! ends before it starts)"
+    # The end's date on the start's own clock (the two may be written in different zones).
+    seen = dates.in_zone(end, start.tzinfo) if start.tzinfo is not None else end
+    if seen is None or seen.date() != start.date():
+        shown = seen or end
+        return f"from {clock(start)} (! ends on another day: {day_text(shown)} {clock(shown)})"
+    return span(start, end)
+
+
 def session_when(session: SessionPlan) -> str:
     """``Fri 7 Nov 2025 09:00–17:00 Europe/London`` (course time), or what is known of it."""
     if session.start is None:
         return "no start time"
-    day = f"{session.start:%a} {session.start.day} {session.start:%b %Y}"
-    # The end as written, even when broken: the session's warning says what is wrong with it.
-    end = session.end
     zone = one_line(session.timezone) or "time as written"
-    return f"{day} {span(session.start, end)} {zone}"
+    return f"{day_text(session.start)} {_times(session.start, session.end)} {zone}"
 
 
 def local_when(session: SessionPlan, viewer: ViewerZone) -> str | None:
@@ -422,6 +441,5 @@ def local_when(session: SessionPlan, viewer: ViewerZone) -> str | None:
     if session.local_start is None:
         return None
     start, end = session.local_start, session.local_end
-    day = f"{start:%a} {start.day} {start:%b %Y}"
     name = viewer.name if viewer.name != "local" else f"local, {start.tzname()}"
-    return f"{day} {span(start, end)} {name}"
+    return f"{day_text(start)} {_times(start, end)} {name}"

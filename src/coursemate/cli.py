@@ -1,7 +1,8 @@
 """Command line: ``coursemate [open] [COURSE]`` and the subcommands in ``coursemate.commands``.
 
-Exit codes: 0 success; 1 a course or store could not be used (bad input, unknown keys);
-2 usage errors; 130 interrupted.
+Exit codes: 0 success; 1 a course or store could not be used (bad input, unknown keys, the
+app's error screen); 2 usage errors; 128 + N ended by signal N after saving (129 the terminal
+closed, 130 interrupted, 143 SIGTERM).
 """
 
 from __future__ import annotations
@@ -9,11 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from coursemate import __version__
 from coursemate.commands import COMMANDS, CommandError, command_module
 from coursemate.course.errors import CourseError
+from coursemate.course.text import clean
 
 if TYPE_CHECKING:
     from coursemate.commands.common import AppOptions
@@ -22,14 +24,24 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage errors quote the arguments ("unrecognized arguments: ..."): shown cleaned, like
+    every other text that did not come from coursemate itself. Subparsers are of this class
+    too (argparse makes them with the parent parser's type)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(clean(message))
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser for every command, or just for ``only`` (each one costs a module import,
     and ``coursemate COURSE`` is started many times a day)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="coursemate",
         description="A terminal study companion for training courses.",
         epilog="With no command, 'open' is assumed: 'coursemate COURSE' opens the app. "
-        "Exit codes: 0 ok, 1 a course or store could not be used, 2 usage error.",
+        "Exit codes: 0 ok, 1 a course or store could not be used, 2 usage error, "
+        "128+N ended by signal N (129: the terminal closed).",
     )
     parser.add_argument("--version", action="version", version=f"coursemate {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -57,11 +69,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return int(args.func(args) or 0)
+    # Messages name files and quote keys, ids and names from courses, stores and imports.
     except CourseError as exc:
-        print(f"coursemate: {exc}", file=sys.stderr)
+        print(f"coursemate: {clean(str(exc))}", file=sys.stderr)
         return EXIT_FAIL
     except CommandError as exc:
-        print(f"coursemate: {exc}", file=sys.stderr)
+        print(f"coursemate: {clean(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED

@@ -2,12 +2,15 @@
 
 The JSON export embeds the learner's store document for the course, so ``coursemate import``
 merges it back by the same rules two processes use. The Markdown outputs are meant to be read
-as plain text too: no tables, no HTML; the learner's own text is quoted line by line so it
-cannot turn into headings.
+as plain text too: no tables, no HTML. Course and learner text (titles, keys, names, notes,
+reflections) is escaped where it could make Markdown structure (``md_inline``, ``md_line``),
+and the learner's own text is quoted line by line, so the only headings, list items and
+quotes are the report's own, and no text adds a link, an image or HTML.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -72,8 +75,54 @@ def progress_json(course: Course, store: Store, now: datetime | None = None) -> 
     }
 
 
+# Anywhere in a line: a "](" or "][" that would close a link or an image, a "<" that would open
+# an HTML tag or an autolink, and a backslash that would cancel an escape after it. A bracket
+# alone ("[red]", "[1]") stays: with no "[label]: url" definition (a line cannot start with
+# "[", see _MD_BLOCK) it links nowhere.
+_MD_INLINE = re.compile(r"\\(?=[!-/:-@\[-`{-~])|\](?=[(\[])|<(?=[A-Za-z/!?])")
+# At the start of a line (after up to any indent): an ATX heading, a bullet, a quote, a fence,
+# a link reference definition.
+_MD_BLOCK = re.compile(r"#{1,6}(?:[ \t]|$)|[-+*](?:[ \t]|$)|>|`{3}|~{3}|\[")
+# "1. " or "1) ": an ordered list item (escaped at its delimiter: "1\. ").
+_MD_ORDERED = re.compile(r"\d{1,9}(?=[.)](?:[ \t]|$))")
+# A line of only these is a thematic break or, under a line of text, a setext underline.
+_MD_RULE_CHARS = frozenset("-*_= \t")
+
+
+def _escape_inline(line: str) -> str:
+    return _MD_INLINE.sub(r"\\\g<0>", line)
+
+
+def _escape_start(line: str) -> str:
+    """``line`` (already escaped inline) unable to begin a block: "\\# x", "1\\. x"."""
+    body = line.lstrip(" \t")
+    indent = line[: len(line) - len(body)]
+    if not body:
+        return line
+    if set(body) <= _MD_RULE_CHARS or _MD_BLOCK.match(body):
+        return f"{indent}\\{body}"
+    ordered = _MD_ORDERED.match(body)
+    if ordered:
+        return f"{indent}{body[: ordered.end()]}\\{body[ordered.end() :]}"
+    return line
+
+
+def md_inline(text: str) -> str:
+    """Course or learner text on one line inside a line of the report (after "- Learner: ",
+    in a heading): literal, whatever Markdown it holds. Ordinary text reads unchanged."""
+    return _escape_inline(one_line(text))
+
+
+def md_line(text: str) -> str:
+    """Course or learner text on one line that starts a list item of the report: as
+    ``md_inline``, and it cannot begin a heading, a list, a quote, a fence or a rule either."""
+    return _escape_start(md_inline(text))
+
+
 def _quote(text: str) -> list[str]:
-    return ["> " + line if line.strip() else ">" for line in clean(text).strip().splitlines()]
+    """The learner's text as a quote, line by line (its line breaks and indents kept)."""
+    lines = clean(text).strip().splitlines()
+    return ["> " + _escape_start(_escape_inline(line)) if line.strip() else ">" for line in lines]
 
 
 def _minutes(minutes: int | None) -> str:
@@ -93,22 +142,22 @@ def progress_markdown(course: Course, store: Store, today: date | None = None) -
     done = store.done_keys(cid)
     progress = course_progress(course, done)
     out = [
-        f"# Progress: {one_line(course.title) or cid}",
+        f"# Progress: {md_inline(course.title) or md_inline(cid)}",
         "",
-        f"- Learner: {one_line(store.learner)}",
+        f"- Learner: {md_inline(store.learner)}",
         f"- Exported: {(today or date.today()).isoformat()}",
         f"- Overall: {_figures_line(progress.overall)}",
     ]
     nxt = progress.next_unfinished()
     found = course.find(nxt) if nxt else None
     if found is not None:
-        out.append(f"- Next: {one_line(found.title)} [{nxt}]")
+        out.append(f"- Next: {md_inline(found.title)} [{md_inline(nxt)}]")
 
     def resource_lines(resources: Any) -> None:
         for res in resources:
             mark = "x" if res.key in done else " "
             out.append(
-                f"- [{mark}] {one_line(res.title) or '(untitled)'} ({_minutes(res.minutes)})"
+                f"- [{mark}] {md_inline(res.title) or '(untitled)'} ({_minutes(res.minutes)})"
             )
             note = store.note(cid, res.key)
             if note:
@@ -118,7 +167,7 @@ def progress_markdown(course: Course, store: Store, today: date | None = None) -
         out += ["", f"## Pre-reading: {_figures_line(progress.prereading)}", ""]
         resource_lines(course.prereading)
     for module in course.modules:
-        out += ["", f"## {module.number}. {one_line(module.title)}", ""]
+        out += ["", f"## {module.number}. {md_inline(module.title)}", ""]
         if module.resources:
             out += [_figures_line(progress.modules[module.key]), ""]
             resource_lines(module.resources)
@@ -132,7 +181,7 @@ def progress_markdown(course: Course, store: Store, today: date | None = None) -
     orphans = store.orphaned_keys(course)
     if orphans:
         out += ["", "## Kept for items no longer in the course", ""]
-        out += [f"- {key}{_orphan_state(store, cid, key)}" for key in orphans]
+        out += [f"- {md_line(key)}{_orphan_state(store, cid, key)}" for key in orphans]
     return "\n".join(out) + "\n"
 
 
@@ -181,9 +230,9 @@ def _experiment_heading(course: Course, store: Store, key: str) -> str:
     found = course.find(key)
     own = key in store.own_keys(cid)
     if found is not None:
-        text = one_line(getattr(found, "text", "") or "")
+        text = md_inline(getattr(found, "text", "") or "")
     else:
-        text = one_line(store.title(cid, key)) or f"(text not recorded: {key})"
+        text = md_inline(store.title(cid, key)) or f"(text not recorded: {md_inline(key)})"
     if own:
         kind = "own experiment"
     elif found is not None:
@@ -205,7 +254,7 @@ def _experiment_block(course: Course, store: Store, key: str) -> list[str]:
         )
         out += [f"Status dates: {dates}", ""]
     if course.find(key) is None and key not in store.own_keys(cid):
-        out += [f"This experiment ({key}) is no longer in the course file.", ""]
+        out += [f"This experiment ({md_inline(key)}) is no longer in the course file.", ""]
     reflection = state.reflection if state else {}
     for name in REFLECTION_FIELDS:
         text = reflection.get(name, "")
@@ -225,12 +274,12 @@ def catchup_markdown(course: Course, store: Store, today: date | None = None) ->
         when = f"{info.when.isoformat()} (set by the learner)"
     else:
         when = f"{info.when.isoformat()} (14 days after the last session)"
-    title = one_line(course.title) or cid
+    title = md_inline(course.title) or md_inline(cid)
     out = [
         f"# Catch-up report: {title}",
         "",
-        f"- Learner: {one_line(store.learner)}",
-        f"- Course: {title}" + (f" ({one_line(course.code)})" if course.code else ""),
+        f"- Learner: {md_inline(store.learner)}",
+        f"- Course: {title}" + (f" ({md_inline(course.code)})" if course.code else ""),
         f"- Catch-up: {when}",
         f"- Written: {(today or date.today()).isoformat()}",
         f"- Experiments: {info.line}",
@@ -240,7 +289,7 @@ def catchup_markdown(course: Course, store: Store, today: date | None = None) ->
         keys = _experiment_keys(course, store, module)
         if not keys:
             continue
-        out += ["", f"## Module {module.number}: {one_line(module.title)}", ""]
+        out += ["", f"## Module {module.number}: {md_inline(module.title)}", ""]
         for key in keys:
             out += _experiment_block(course, store, key)
             placed.add(key)

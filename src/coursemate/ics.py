@@ -19,6 +19,7 @@ from icalendar import Calendar, Event
 
 from coursemate import __version__
 from coursemate.agenda import Agenda, EventPlan, SessionPlan, duration, span
+from coursemate.course import dates
 from coursemate.course.text import one_line
 
 PRODID = f"-//coursemate//coursemate {__version__}//EN"
@@ -57,6 +58,7 @@ def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
     calendar.add("x-wr-calname", one_line(agenda.title))
     written = 0
     skipped: list[str] = []
+    catch_ups: list[date] = []
     for event in agenda.events:
         for session in event.sessions:
             reason = _unwritable(session)
@@ -66,10 +68,15 @@ def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
             calendar.add_component(_session_event(agenda, event, session, stamp))
             written += 1
         if event.catch_up is not None and event.sessions:
-            calendar.add_component(_catch_up_event(agenda, event, event.catch_up, stamp))
+            catch_up = _catch_up_event(agenda, event, event.catch_up, stamp)
+            if catch_up is None:
+                skipped.append(f"the catch-up of event {event.key}: the last day of the calendar")
+            else:
+                calendar.add_component(catch_up)
+                catch_ups.append(event.catch_up)
     # A VTIMEZONE for every TZID used, so calendars that lack the zone still place it right.
     calendar.add_missing_timezones()
-    return IcsExport(calendar.to_ical(), written, agenda.catch_up, tuple(skipped))
+    return IcsExport(calendar.to_ical(), written, max(catch_ups, default=None), tuple(skipped))
 
 
 def write_ics(agenda: Agenda, target: Path, *, now: datetime | None = None) -> IcsExport:
@@ -131,13 +138,17 @@ def _description(session: SessionPlan) -> str:
     return "\n".join(lines)
 
 
-def _catch_up_event(agenda: Agenda, event: EventPlan, day: date, stamp: datetime) -> Event:
+def _catch_up_event(agenda: Agenda, event: EventPlan, day: date, stamp: datetime) -> Event | None:
+    """The all-day catch-up event; None when its end (the next day) is past year 9999."""
+    end = dates.add(day, timedelta(days=1))
+    if end is None:
+        return None
     item = Event()
     item.add("uid", catch_up_uid(agenda.identity, event.key))
     item.add("dtstamp", stamp)
     item.add("summary", f"{one_line(agenda.title)} — catch-up")
     item.add("dtstart", day)
-    item.add("dtend", day + timedelta(days=1))
+    item.add("dtend", end)
     item.add("transp", "TRANSPARENT")
     item.add(
         "description",

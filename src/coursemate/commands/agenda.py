@@ -66,6 +66,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_ics(agenda: Agenda, target: Path) -> None:
+    from coursemate.course.text import one_line
     from coursemate.ics import write_ics
 
     try:
@@ -73,15 +74,16 @@ def _write_ics(agenda: Agenda, target: Path) -> None:
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
     for reason in export.skipped:
-        print(f"coursemate: not in the calendar: {reason}", file=sys.stderr)
+        print(f"coursemate: not in the calendar: {one_line(reason)}", file=sys.stderr)
     catch_up = " and the catch-up date" if export.catch_up else ""
     plural = "" if export.sessions == 1 else "s"
-    print(f"Wrote {target}: {export.sessions} session{plural}{catch_up}.", file=sys.stderr)
+    where = one_line(str(target))
+    print(f"Wrote {where}: {export.sessions} session{plural}{catch_up}.", file=sys.stderr)
 
 
 def agenda_lines(agenda: Agenda) -> Iterator[str]:
-    """The agenda as plain lines; course text is already escape-free (the reader)."""
-    from coursemate.agenda import duration
+    """The agenda as plain lines; every piece of course text through ``one_line``."""
+    from coursemate.agenda import day_text, duration
     from coursemate.course.text import one_line
 
     yield f"{one_line(agenda.title)}: agenda"
@@ -91,14 +93,12 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
         for module in agenda.syllabus:
             yield f"  {module.number}. {one_line(module.title)} ({duration(module.minutes)})"
         return
-    yield f"Your timezone: {agenda.viewer.name}"
+    yield f"Your timezone: {one_line(agenda.viewer.name)}"
     for index, event in enumerate(agenda.events, start=1):
         yield ""
         facts = [f"Event {index}"]
         if event.start_date:
-            facts.append(
-                f"starts {event.start_date:%a} {event.start_date.day} {event.start_date:%b %Y}"
-            )
+            facts.append(f"starts {day_text(event.start_date)}")
         facts.append(one_line(event.location) or "no location given")
         yield " · ".join(facts)
         if not event.sessions:
@@ -110,16 +110,18 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
         yield "Not in any session:"
         for module in agenda.unscheduled:
             yield f"  {module.number}. {one_line(module.title)} ({duration(module.minutes)})"
+    yield ""
     if agenda.catch_up:
-        day = agenda.catch_up
-        yield ""
-        yield f"Catch-up: {day:%a} {day.day} {day:%b %Y} (two weeks after the last session)"
+        yield f"Catch-up: {day_text(agenda.catch_up)} (two weeks after the last session)"
+    else:
+        # No session has a usable date, or two weeks after it is past the end of the calendar.
+        yield "Catch-up: not scheduled"
     warnings = list(agenda.warnings())
     if warnings:
         yield ""
         yield f"Warnings ({len(warnings)}):"
         for warning in warnings:
-            yield f"  ! {warning}"
+            yield f"  ! {one_line(warning)}"  # they quote the course's ids and zones
 
 
 def _session_lines(agenda: Agenda, session: SessionPlan) -> Iterator[str]:

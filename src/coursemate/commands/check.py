@@ -7,7 +7,6 @@ Exit codes: 0 every course loads (and, with ``--strict``, none has warnings); 1 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,28 +63,39 @@ def check_one(path: Path, site_url: str | None = None) -> Result:
     return Result(path, course, course.warnings)
 
 
-def expand(values: list[str]) -> list[Path]:
-    """The courses named; a folder without ``index.md`` stands for the courses inside it."""
-    from coursemate.course.discover import find_courses
+Skipped = tuple[Path, str]  # an entry of a folder of courses that is not one, and why
+
+
+def expand(values: list[str]) -> tuple[list[Path], list[Skipped]]:
+    """The courses named, and what was skipped: a folder without ``index.md`` stands for the
+    courses inside it, and its other entries are listed with the reason they are not."""
+    from coursemate.course.discover import find_courses, skipped_entries
 
     result: list[Path] = []
+    skipped: list[Skipped] = []
     candidates: list[str | None] = [*values] or [None]
     for value in candidates:
         path = course_path(value)
-        inside = find_courses(path) if path.is_dir() and not (path / "index.md").exists() else []
-        result.extend(inside or [path])
-    return result
+        if path.is_dir() and not (path / "index.md").exists():
+            inside = find_courses(path)
+            skipped.extend(skipped_entries(path, inside))
+            result.extend(inside or [path])  # none: the folder's own error says so
+        else:
+            result.append(path)
+    return result, skipped
 
 
 def run(args: argparse.Namespace) -> int:
-    paths = expand(args.courses)
+    paths, skipped = expand(args.courses)
     results = [check_one(p, getattr(args, "site_url", None)) for p in paths]
     failed = sum(not r.ok for r in results)
     warned = sum(len(r.warnings) for r in results)
     if args.json:
-        print(json.dumps(report_json(results, strict=args.strict), indent=2, ensure_ascii=False))
+        from coursemate.course.text import json_text
+
+        print(json_text(report_json(results, strict=args.strict, skipped=skipped)))
     else:
-        write_report(results, sys.stdout)
+        write_report(results, sys.stdout, skipped)
     return 1 if failed or (args.strict and warned) else 0
 
 
@@ -108,8 +118,9 @@ def _summary(course: Course) -> str:
     return ", ".join(parts)
 
 
-def write_report(results: list[Result], out: Any) -> None:
-    """One block per course: its status line, then each problem on its own line."""
+def write_report(results: list[Result], out: Any, skipped: list[Skipped] | None = None) -> None:
+    """One block per course: its status line, then each problem on its own line; then each
+    skipped entry of a folder with the reason."""
     from coursemate.course.text import one_line
 
     for r in results:
@@ -120,13 +131,16 @@ def write_report(results: list[Result], out: Any) -> None:
         print(one_line(f"{r.path}: {status}"), file=out)
         for problem in r.problems:
             print(f"  {_problem_line(problem)}", file=out)
+    for path, reason in skipped or []:
+        print(one_line(f"{path}: skipped: {reason}"), file=out)
     failed = sum(not r.ok for r in results)
     warned = sum(len(r.warnings) for r in results)
     loaded = len(results) - failed
+    left_out = f", {len(skipped)} skipped" if skipped else ""
     print(
         f"{len(results)} course{'s' if len(results) != 1 else ''} checked: "
         f"{loaded} loaded, {failed} failed, "
-        f"{warned} warning{'s' if warned != 1 else ''}",
+        f"{warned} warning{'s' if warned != 1 else ''}{left_out}",
         file=out,
     )
 
@@ -142,7 +156,9 @@ def problem_json(problem: Problem) -> dict[str, Any]:
     }
 
 
-def report_json(results: list[Result], *, strict: bool) -> dict[str, Any]:
+def report_json(
+    results: list[Result], *, strict: bool, skipped: list[Skipped] | None = None
+) -> dict[str, Any]:
     files = []
     for r in results:
         entry: dict[str, Any] = {
@@ -166,11 +182,13 @@ def report_json(results: list[Result], *, strict: bool) -> dict[str, Any]:
     warned = sum(len(r.warnings) for r in results)
     return {
         "files": files,
+        "skipped": [{"path": str(path), "reason": reason} for path, reason in skipped or []],
         "summary": {
             "checked": len(results),
             "loaded": len(results) - failed,
             "failed": failed,
             "warnings": warned,
+            "skipped": len(skipped or []),
             "strict": strict,
             "ok": not failed and not (strict and warned),
         },

@@ -100,8 +100,10 @@ def open_store(args: argparse.Namespace, *, remember: bool = True) -> Store:
         raise CommandError(
             f"cannot use the data directory {folder}: {exc.strerror or exc}"
         ) from exc
-    for message in store.messages:
-        print(f"coursemate: {message}", file=sys.stderr)
+    from coursemate.course.text import clean
+
+    for message in store.messages:  # they name files and quote what was wrong in them
+        print(f"coursemate: {clean(message)}", file=sys.stderr)
     return store
 
 
@@ -124,8 +126,8 @@ def save_store(store: Store) -> None:
         raise CommandError(str(exc)) from exc
 
 
-def write_output(text: str, output: str | None) -> None:
-    """``text`` to stdout, or atomically to the file ``output``."""
+def write_output(text: str, output: str | None) -> Path | None:
+    """``text`` to stdout, or atomically to the file ``output``; the file written, if any."""
     import sys
 
     from coursemate.progress.atomic import write_atomic
@@ -133,12 +135,13 @@ def write_output(text: str, output: str | None) -> None:
     if output is None or output == "-":
         sys.stdout.write(text)
         sys.stdout.flush()
-        return
+        return None
     target = Path(output).expanduser()
     try:
         write_atomic(target, text.encode("utf-8", "backslashreplace"))
     except OSError as exc:
         raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return target
 
 
 def load_cached(value: str | None, site_url: str | None = None) -> Course:

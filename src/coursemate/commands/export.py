@@ -2,13 +2,13 @@
 
 ``--format json`` is the document ``coursemate import`` reads back (it embeds the learner's
 store record for the course); ``markdown`` is for people; ``--catchup`` is the report to share
-at the catch-up. Output goes to stdout, or atomically to ``-o FILE``.
+at the catch-up. Output goes to stdout, or atomically to ``-o FILE`` (and stderr says where).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
+import sys
 
 from coursemate.commands.common import (
     add_course_argument,
@@ -43,14 +43,17 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coursemate import export
+    from coursemate.course.text import json_text, one_line
 
     course = load_cached(args.course)
     store = open_store(args)
     if args.catchup:
         text = export.catchup_markdown(course, store)
     elif args.format == "json":
-        text = json.dumps(export.progress_json(course, store), indent=2, ensure_ascii=False) + "\n"
+        text = json_text(export.progress_json(course, store)) + "\n"
     else:
         text = export.progress_markdown(course, store)
-    write_output(text, args.output)
+    written = write_output(text, args.output)
+    if written is not None:
+        print(f"Wrote {one_line(str(written))}", file=sys.stderr)
     return 0

@@ -1,8 +1,12 @@
 """``coursemate import FILE``: merge an exported progress file into a learner's store.
 
 Merging follows the store's rules (the later write of each piece of state wins), so importing
-the same file twice, or an older export, changes nothing that is newer here. The learner is
-``--learner``, else the default (last used, else the OS user), as for every command.
+the same file twice, or an older export, changes nothing that is newer here. A piece written at
+the same moment with another value (an export edited by hand) is a conflict: the store keeps
+the same one on every machine and this command says which. A file holding anything coursemate
+would not write itself (a bad key or course id, an impossible date, a stamp from the future) is
+refused whole, naming the first bad value. The learner is ``--learner``, else the default (last
+used, else the OS user), as for every command.
 """
 
 from __future__ import annotations
@@ -11,8 +15,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from coursemate.commands.common import CommandError, add_store_arguments, open_store, save_store
+from coursemate.course.text import one_line
+
+if TYPE_CHECKING:
+    from coursemate.progress.document import Conflict
 
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
@@ -51,19 +60,45 @@ def read_import(path: Path) -> object:
     return data
 
 
+def _shown(value: object) -> str:
+    """A stored value for a message: JSON, escapes and all, shortened."""
+    text = json.dumps(value)  # ASCII: no escape sequence reaches the terminal
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def conflict_lines(conflicts: list[Conflict]) -> list[str]:
+    from coursemate.progress.document import json_path
+
+    if not conflicts:
+        return []
+    count = f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}"
+    lines = [f"{count} (the same moment, different values; every machine keeps the same one):"]
+    lines += [
+        f"  kept {_shown(c.kept)} for {json_path(c.path)} (not {_shown(c.dropped)})"
+        for c in conflicts
+    ]
+    return lines
+
+
 def run(args: argparse.Namespace) -> int:
     from coursemate.progress.store import StoreError
 
     path = Path(args.file).expanduser()
     data = read_import(path)
     store = open_store(args)
+    conflicts: list[Conflict] = []
     try:
-        changed = store.merge_document(data)
+        changed = store.merge_document(data, conflicts)
     except StoreError as exc:
         raise CommandError(f"cannot import {path}: {exc}") from exc
     save_store(store)
+    shown = one_line(str(path))  # a file name can hold escape sequences too
     if changed:
-        print(f"imported {path} into {store.learner}'s progress", file=sys.stdout)
+        print(f"imported {shown} into {store.learner}'s progress", file=sys.stdout)
+    elif not conflicts:
+        print(f"{store.learner}'s progress already had everything in {shown}", file=sys.stdout)
     else:
-        print(f"{store.learner}'s progress already had everything in {path}", file=sys.stdout)
+        print(f"{store.learner}'s progress kept its own values from {shown}", file=sys.stdout)
+    for line in conflict_lines(conflicts):
+        print(line, file=sys.stdout)
     return 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from coursemate.commands.common import add_store_arguments, store_data_dir
@@ -22,7 +21,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coursemate.course.text import one_line
+    from coursemate.course.text import json_text, one_line
     from coursemate.progress.learners import default_learner, list_learners
 
     folder = store_data_dir(args)
@@ -39,14 +38,16 @@ def run(args: argparse.Namespace) -> int:
             }
             for s in learners
         ]
-        sys.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(rows) + "\n")
         return 0
     if not learners:
-        print(f"no learners yet in {folder} (the default learner is {one_line(current)})")
+        where = one_line(str(folder))
+        print(f"no learners yet in {where} (the default learner is {one_line(current)})")
         return 0
     for s in learners:
         when = s.last_activity.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_activity else "-"
-        courses = ", ".join(s.course_ids) or "no courses"
+        # Store files can be written by hand or by an older version: ids are shown cleaned.
+        courses = ", ".join(one_line(cid) for cid in s.course_ids) or "no courses"
         marker = "*" if s.name == current else " "
         print(f"{marker} {one_line(s.name)}  (last activity {when}; courses: {courses})")
     return 0

@@ -7,7 +7,6 @@ This is also the screen-reader and pipe view; ``--json`` is the scripting interf
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -34,10 +33,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coursemate.course.cache import load_course_cached
+    from coursemate.course.text import json_text
 
     course = load_course_cached(course_path(args.course), site_url=args.site_url)
     if args.json:
-        sys.stdout.write(json.dumps(outline_json(course), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json_text(outline_json(course)) + "\n")
     else:
         for line in outline_lines(course, keys=args.keys):
             sys.stdout.write(line + "\n")
@@ -55,11 +55,11 @@ def _resource(res: Resource) -> str:
 
 
 def outline_lines(course: Course, *, keys: bool = False) -> Iterator[str]:
-    """The outline, one line at a time; course text is already escape-free (the reader)."""
+    """The outline, one line at a time; course text and keys each through ``one_line``."""
     from coursemate.course.text import one_line
 
     def line(indent: int, text: str, key: str | None = None) -> str:
-        suffix = f"  [{key}]" if keys and key else ""
+        suffix = f"  [{one_line(key)}]" if keys and key else ""
         return "  " * indent + one_line(text) + suffix
 
     yield line(0, course.title or course.identity)

@@ -2,13 +2,13 @@
 
 ``--json`` prints ``coursemate.export.progress_summary``: the figures, ``done_keys``,
 ``chosen_keys``, ``next_unfinished`` and ``orphaned_keys`` (stored progress for keys the course
-no longer has: kept, never deleted).
+no longer has: kept, never deleted). The text view names only the first few of those keys:
+an import can bring any number of them.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
@@ -36,31 +36,48 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 LABEL_WIDTH = 44
+ORPHANS_SHOWN = 5  # keys named in the text view; --json lists every one
+KEY_WIDTH = 80  # an imported key can be of any length
+
+
+def _shorten(text: str, width: int) -> str:
+    """Shortened visibly, not cut mid-word without a sign."""
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _row(label: str, p: ModuleProgress) -> str:
     items = f"{p.items_done}/{p.items_total}"
     minutes = f"{p.minutes_done}/{p.minutes_total} min"
     left = f"{p.minutes_left} min left"
-    if len(label) > LABEL_WIDTH:  # shortened visibly, not cut mid-word without a sign
-        label = label[: LABEL_WIDTH - 1] + "…"
+    label = _shorten(label, LABEL_WIDTH)
     return f"{label:<{LABEL_WIDTH}} {items:>7} items {minutes:>14} {left:>14} {p.percent:>4}%"
 
 
-def run(args: argparse.Namespace) -> int:
+def orphans_line(orphans: list[str]) -> str:
+    """How many stored keys the course no longer has, and the first few of them."""
     from coursemate.course.text import one_line
+
+    shown = ", ".join(_shorten(one_line(key), KEY_WIDTH) for key in orphans[:ORPHANS_SHOWN])
+    more = len(orphans) - ORPHANS_SHOWN
+    if more > 0:
+        shown += f" and {more} more (see --json)"
+    plural = "s" if len(orphans) != 1 else ""
+    return f"Kept for {len(orphans)} key{plural} no longer in the course: {shown}"
+
+
+def run(args: argparse.Namespace) -> int:
+    from coursemate.course.text import json_text, one_line
     from coursemate.export import progress_summary
     from coursemate.progress.maths import course_progress
 
     course = load_cached(args.course)
     store = open_store(args)
     if args.json:
-        text = json.dumps(progress_summary(course, store), indent=2, ensure_ascii=False)
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(json_text(progress_summary(course, store)) + "\n")
         return 0
     cid = course.identity
     progress = course_progress(course, store.done_keys(cid))
-    out = [f"{one_line(store.learner)} · {one_line(course.title) or cid}", ""]
+    out = [f"{one_line(store.learner)} · {one_line(course.title) or one_line(cid)}", ""]
     if course.prereading:
         out.append(_row("Pre-reading", progress.prereading))
     for module in course.modules:
@@ -76,9 +93,6 @@ def run(args: argparse.Namespace) -> int:
         out.append(f"Experiments chosen: {len(chosen)}" + (f" ({own} own)" if own else ""))
     orphans = store.orphaned_keys(course)
     if orphans:
-        out.append(
-            f"Kept for {len(orphans)} key{'s' if len(orphans) != 1 else ''} no longer in the "
-            f"course: {', '.join(orphans)}"
-        )
+        out.append(orphans_line(orphans))
     sys.stdout.write("\n".join(out) + "\n")
     return 0

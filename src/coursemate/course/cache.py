@@ -6,11 +6,11 @@ Safe to delete at any time. One file per course path in ``paths.cache_dir()/cour
     rest:   the Course as JSON (never pickle: a cache file is data, not code)
 
 ``key`` is a sha256 over the course file's bytes, ``syllabus.yaml``'s bytes (or its absence),
-the course path, the site URL, coursemate's version, ``SCHEMA`` and the model's field names, so
-any edit, upgrade or model change makes the entry stale. ``sha256`` covers the payload bytes,
-so a truncated or damaged file is detected before it is trusted. A stale, unreadable or damaged
-entry is ignored: the course is parsed and the entry rewritten atomically (temp file, then
-``os.replace``). Failing to write the cache never fails the load.
+the course path, the site URL, coursemate's version, ``SCHEMA``, the reader's ``RULES`` and the
+model's field names, so any edit, upgrade or reader change makes the entry stale. ``sha256``
+covers the payload bytes, so a truncated or damaged file is detected before it is trusted. A
+stale, unreadable or damaged entry is ignored: the course is parsed and the entry rewritten
+atomically (temp file, then ``os.replace``). Failing to write the cache never fails the load.
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from coursemate.course.model import (
     Resource,
     Session,
 )
-from coursemate.course.reader import Source, parse_source, read_source
+from coursemate.course.reader import RULES, Source, parse_source, read_source
 
-SCHEMA = 2  # bump when the encoding below changes
+SCHEMA = 3  # bump when the encoding below or what the reader keeps of the text changes
 FORMAT = "coursemate-course-cache"
 _MODEL = (Problem, Link, Resource, Experiment, Assignment, Module, Session, Event, Item, Course)
 
@@ -155,7 +155,7 @@ def _model_fingerprint() -> str:
 
 def cache_key(source: Source, site_url: str | None) -> str:
     digest = hashlib.sha256()
-    header = [FORMAT, SCHEMA, __version__, _model_fingerprint(), str(source.file.resolve())]
+    header = [FORMAT, SCHEMA, RULES, __version__, _model_fingerprint(), str(source.file.resolve())]
     header += [site_url or "", str(source.syllabus_file or ""), len(source.data)]
     digest.update(json.dumps(header).encode())
     digest.update(b"\0course\0" + source.data)

@@ -15,6 +15,7 @@ import yaml
 from coursemate.course.text import one_line
 
 _SNIFF_BYTES = 8  # enough for a byte-order mark and "---"
+_BINARY_SNIFF = 8 * 1024  # a NUL byte this early means a binary file (as git decides)
 # Real files put ``title`` in their first lines; a title further down than this is not worth
 # reading the whole (possibly 5 MB) file for: the picker falls back to the file name.
 _PEEK_BYTES = 16 * 1024
@@ -57,6 +58,46 @@ def find_courses(folder: Path) -> list[Path]:
         except OSError:
             continue
     return sorted(found, key=lambda p: (p.name.casefold(), p.name))
+
+
+def skipped_entries(folder: Path, courses: list[Path]) -> list[tuple[Path, str]]:
+    """The other entries of ``folder`` (hidden ones aside), each with why it is not a course.
+
+    For ``coursemate check FOLDER``, so an author sees what was left out; the picker never
+    needs this, so ``find_courses`` stays a cheap listing.
+    """
+    found = set(courses)
+    try:
+        entries = sorted(
+            Path(folder).expanduser().iterdir(), key=lambda p: (p.name.casefold(), p.name)
+        )
+    except OSError:
+        return []
+    return [
+        (entry, why_not_a_course(entry))
+        for entry in entries
+        if not entry.name.startswith(".") and entry not in found
+    ]
+
+
+def why_not_a_course(entry: Path) -> str:
+    """Why ``find_courses`` passes over ``entry``, in plain words."""
+    try:
+        if entry.is_dir():
+            return "a folder without an index.md course file"
+        if not entry.is_file():
+            return "not a regular file"
+        with entry.open("rb") as handle:
+            head = handle.read(_BINARY_SNIFF)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if not head:
+        return "an empty file"
+    if b"\x00" in head:
+        return "a binary file"
+    if entry.suffix.lower() != ".md":
+        return "not a Markdown (.md) file"
+    return "no front matter: a course file starts with a line of three dashes (---)"
 
 
 def course_file(course: Path) -> Path:

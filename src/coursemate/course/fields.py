@@ -1,4 +1,10 @@
-"""Turning raw YAML values into typed fields, with plain-word errors and field paths."""
+"""Turning raw YAML values into typed fields, with plain-word warnings and field paths.
+
+A value of the wrong type or out of range never refuses the course: it becomes a warning
+(line:column and field path) and the field is treated as missing, so a learner still gets
+the course and an author sees every problem in one ``check`` run. A list item that is not a
+mapping is skipped the same way. Only the reader refuses a file, for its top-level shape.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +13,17 @@ import difflib
 import html
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from coursemate.course.errors import CourseError
+from coursemate.course.links import has_scheme
 from coursemate.course.model import Problem
 from coursemate.course.text import clean, one_line
-from coursemate.course.yamlsafe import locate
+from coursemate.course.yamlsafe import BadDate, locate
 
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _IFRAME = re.compile(r"<iframe\b([^>]*)>.*?</iframe>|<iframe\b([^>]*)/?>", re.DOTALL | re.I)
@@ -48,19 +54,29 @@ class Context:
         self.line_offset = line_offset
         self.warnings: list[Problem] = [] if warnings is None else warnings
 
-    def _where(self, field: str | None) -> tuple[int | None, int | None]:
-        spot = locate(self.root, field) if field else None
+    def _where(self, field: str | None, at_key: bool = False) -> tuple[int | None, int | None]:
+        spot = locate(self.root, field, at_key=at_key) if field else None
         if spot is None:
             return None, None
-        return spot[0] + 1 + self.line_offset, spot[1] + 1
+        return self.position(*spot)
 
-    def warn(self, message: str, field: str | None = None) -> None:
-        line, column = self._where(field)
+    def position(self, line: int, column: int) -> tuple[int, int]:
+        """1-based line:column in the whole file of a 0-based spot in the YAML."""
+        return line + 1 + self.line_offset, column + 1
+
+    def warn(self, message: str, field: str | None = None, *, at_key: bool = False) -> None:
+        """A warning pinned to the field's value (or, ``at_key``, to the key itself)."""
+        line, column = self._where(field, at_key)
         self.warnings.append(Problem("warning", message, self.file, line, column, field))
 
-    def fail(self, message: str, field: str | None = None) -> CourseError:
-        line, column = self._where(field)
-        return CourseError(message, file=self.file, line=line, column=column, field=field)
+    def warn_at(self, message: str, spot: BadDate) -> None:
+        """A warning pinned to where a value was written, for values no field path reaches."""
+        line, column = self.position(spot.line, spot.column)
+        self.warnings.append(Problem("warning", message, self.file, line, column))
+
+    def ignore(self, message: str, field: str) -> None:
+        """A value that cannot be used: warned about, then treated as missing."""
+        self.warn(f"{message}; treated as missing", field)
 
     def check_keys(self, data: Mapping[Any, Any], known: Iterable[str], path: str) -> None:
         """Warn about keys that look like misspellings of known ones; others are fine.
@@ -70,12 +86,23 @@ class Context:
         """
         known_set = known if isinstance(known, (set, frozenset)) else set(known)
         for key in data:
-            if not isinstance(key, str) or key in known_set:
+            if not isinstance(key, str) or key in known_set or _is_companion(key, known_set):
                 continue
             close = difflib.get_close_matches(key, sorted(known_set), n=1, cutoff=0.8)
             if close and _loose(close[0]) != _loose(key):
                 where = f"{path}.{key}" if path else key
-                self.warn(f"unknown key '{one_line(key)}': did you mean '{close[0]}'?", where)
+                self.warn(
+                    f"unknown key '{one_line(key)}': did you mean '{close[0]}'?", where, at_key=True
+                )
+
+
+_COMPANION = "_weight"
+
+
+def _is_companion(key: str, known: frozenset[str] | set[str]) -> bool:
+    """``course_vendors_weight`` beside ``course_vendors``: the site generator's (Hugo's)
+    per-taxonomy weight, a key of its own and not a misspelling of the one it orders."""
+    return key.endswith(_COMPANION) and key[: -len(_COMPANION)] in known
 
 
 def _loose(key: str) -> str:
@@ -97,22 +124,28 @@ def describe(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def as_mapping(ctx: Context, value: Any, path: str) -> Mapping[str, Any]:
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ctx.fail(f"expected a mapping of fields, got {describe(value)}", path)
-    return value
-
-
 def as_list(ctx: Context, value: Any, path: str) -> list[Any]:
     if value is None or value == "":
         return []
     if isinstance(value, Mapping) and not value:
         return []
     if not isinstance(value, list):
-        raise ctx.fail(f"expected a list, got {describe(value)}", path)
+        ctx.ignore(f"expected a list, got {describe(value)}", path)
+        return []
     return value
+
+
+def mappings(ctx: Context, value: Any, path: str) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
+    """(index, field path, mapping) of each list item that is a mapping (an empty item is an
+    empty mapping); any other item is warned about and skipped."""
+    for i, raw in enumerate(as_list(ctx, value, path)):
+        where = f"{path}[{i}]"
+        if raw is None:
+            yield i, where, {}
+        elif isinstance(raw, Mapping):
+            yield i, where, raw
+        else:
+            ctx.warn(f"expected a mapping of fields, got {describe(raw)}; skipped", where)
 
 
 def markdown(ctx: Context, value: Any, path: str) -> str:
@@ -129,7 +162,8 @@ def markdown(ctx: Context, value: Any, path: str) -> str:
                 return markdown(ctx, value[key], f"{path}.{key}")
         return ""
     if not isinstance(value, str):
-        raise ctx.fail(f"expected text, got {describe(value)}", path)
+        ctx.ignore(f"expected text, got {describe(value)}", path)
+        return ""
     text = _HTML_COMMENT.sub("", value)
     text = _IFRAME.sub(_iframe_link, text)
     return clean(html.unescape(text)).strip()
@@ -148,7 +182,8 @@ def title(ctx: Context, value: Any, path: str) -> str:
     if isinstance(value, (int, float, date)):
         return str(value)
     if not isinstance(value, str):
-        raise ctx.fail(f"expected a title as text, got {describe(value)}", path)
+        ctx.ignore(f"expected a title as text, got {describe(value)}", path)
+        return ""
     return one_line(html.unescape(_HTML_COMMENT.sub("", value)))
 
 
@@ -156,7 +191,8 @@ MAX_MINUTES = 1_000_000  # about two years: anything larger is a typo, not a dur
 
 
 def minutes(ctx: Context, value: Any, path: str) -> int | None:
-    """Minutes from 90, 90.0, "90", "90 minutes", "1.5 hours", "1h 30m"; None when absent."""
+    """Minutes from 90, 90.0, "90", "90 minutes", "1.5 hours", "1h 30m"; None when absent or
+    unusable (with a warning)."""
     if value is None or value == "":
         return None
     if isinstance(value, int) and not isinstance(value, bool):
@@ -171,11 +207,14 @@ def minutes(ctx: Context, value: Any, path: str) -> int | None:
     ):
         result = round(total)
     else:
-        raise ctx.fail(f"expected minutes as a whole number, got {describe(value)}", path)
+        ctx.ignore(f"expected minutes as a whole number, got {describe(value)}", path)
+        return None
     if result < 0:
-        raise ctx.fail(f"expected minutes of zero or more, got {describe(value)}", path)
+        ctx.ignore(f"expected minutes of zero or more, got {describe(value)}", path)
+        return None
     if result > MAX_MINUTES:
-        raise ctx.fail(f"expected a duration in minutes, got {describe(value)}: far too long", path)
+        ctx.ignore(f"expected a duration in minutes, got {describe(value)}: far too long", path)
+        return None
     return result
 
 
@@ -187,18 +226,26 @@ def weight(ctx: Context, value: Any, path: str) -> float | None:
         with contextlib.suppress(ValueError, OverflowError):
             number = float(value)
     if not math.isfinite(number):
-        raise ctx.fail(f"expected a number for weight, got {describe(value)}", path)
+        ctx.ignore(f"expected a number for weight, got {describe(value)}", path)
+        return None
     return number
 
 
-def link(value: Any) -> str | None:
-    """The link as written, or None when it is absent, a placeholder, or plain text."""
+def link(ctx: Context, value: Any, path: str) -> str | None:
+    """The link as written, or None when it is absent, a placeholder, or plain text.
+
+    A link with a scheme (``https:``, ``mailto:``, ``javascript:``) is kept as written, so
+    what the app will refuse is seen and warned about, never turned into a web address.
+    """
+    if value is None:
+        return None
     if not isinstance(value, str):
+        ctx.ignore(f"expected a link as text, got {describe(value)}", path)
         return None
     text = one_line(html.unescape(value))
     if not text or text.startswith("#"):
         return None
-    if text.startswith(("/", "./", "../")) or "://" in text or text.startswith("mailto:"):
+    if text.startswith(("/", "./", "../")) or "://" in text or has_scheme(text):
         return text
     if " " not in text and "." in text.split("/")[0]:  # "www.example.com/x" without a scheme
         return "https://" + text
@@ -220,8 +267,9 @@ def string_list(ctx: Context, value: Any, path: str) -> tuple[str, ...]:
     for i, item in enumerate(as_list(ctx, value, path)):
         if isinstance(item, Mapping):
             item = item.get("name") or item.get("title")
-        if isinstance(item, list):
-            raise ctx.fail(f"expected a name, got {describe(item)}", f"{path}[{i}]")
+        if isinstance(item, (list, Mapping)):
+            ctx.warn(f"expected a name, got {describe(item)}; skipped", f"{path}[{i}]")
+            continue
         if item is not None and (text := one_line(str(item))):
             result.append(text)
     return tuple(result)
@@ -234,14 +282,17 @@ def as_datetime(ctx: Context, value: Any, path: str) -> datetime | None:
         return value
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day)
+    if isinstance(value, BadDate):
+        value.reported = True
+        ctx.ignore(f"'{one_line(value)[:40]}' is not a real date", path)
+        return None
     if isinstance(value, str):
         try:
             return datetime.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise ctx.fail(
-        f"expected a date and time like 2025-11-07T09:00:00, got {describe(value)}", path
-    )
+    ctx.ignore(f"expected a date and time like 2025-11-07T09:00:00, got {describe(value)}", path)
+    return None
 
 
 def as_date(ctx: Context, value: Any, path: str) -> date | None:

@@ -1,4 +1,9 @@
-"""Read a course file (or folder) into a ``Course``, or say exactly what is wrong with it."""
+"""Read a course file (or folder) into a ``Course``, or say exactly what is wrong with it.
+
+Only a file that cannot be read or parsed, or whose top-level shape is wrong, is refused
+(``CourseError``). A wrong value in one field is a warning and the field is treated as
+missing (see ``fields``), so the rest of the course loads and every problem is reported.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +11,18 @@ import itertools
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+from coursemate.course import dates, yamlsafe
 from coursemate.course import fields as f
-from coursemate.course import yamlsafe
 from coursemate.course.errors import CourseError
 from coursemate.course.experiments import parse_experiments
 from coursemate.course.keys import KeyAllocator, experiment_key, module_key, named_key, slug
+from coursemate.course.links import classify_link
 from coursemate.course.model import (
     Assignment,
     Course,
@@ -38,6 +44,8 @@ from coursemate.course.schema import (
 )
 from coursemate.course.text import one_line
 
+# Part of the parse cache's key: bump it when the same bytes would now read differently.
+RULES = 2
 MAX_BYTES = 5 * 1024 * 1024
 SYLLABUS_FILE = "syllabus.yaml"
 # A line of three or more dashes opens and closes the front matter (trailing blanks allowed).
@@ -197,6 +205,7 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
             column=1,
         )
     top = f.Context(file, doc.root, offset)
+    swept = [(top, doc)]
     top.check_keys(data, TOP_KEYS, "")
     # ``syllabus.yaml`` beside the file takes precedence, key by key, over the front matter's
     # ``syllabus`` and ``syllabusBefore``; problems are reported against the file that holds them.
@@ -207,6 +216,7 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
         ext_file = source.syllabus_file
         ext = parse_yaml(decode(source.syllabus_data, ext_file), ext_file)
         ext_ctx = f.Context(ext_file, ext.root, 0, top.warnings)
+        swept.append((ext_ctx, ext))
         if isinstance(ext.data, list):  # a bare list of modules
             sources["syllabus"] = (ext_ctx, ext.data)
         elif isinstance(ext.data, Mapping):
@@ -221,7 +231,17 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
                 line=1,
                 column=1,
             )
-    return build_course(data, sources, top, file, body, site_url)
+    course = build_course(data, sources, top, file, body, site_url)
+    for ctx, parsed in swept:
+        _warn_bad_dates(ctx, parsed)
+    return replace(course, warnings=tuple(top.warnings))
+
+
+def _warn_bad_dates(ctx: f.Context, doc: yamlsafe.Document) -> None:
+    """Impossible dates that no field read (and so warned about) are still reported."""
+    for text in sorted(doc.bad_dates, key=lambda d: (d.line, d.column)):
+        if not text.reported:
+            ctx.warn_at(f"'{one_line(text)[:40]}' is not a real date; kept as text", text)
 
 
 def _first(*values: Any) -> Any:
@@ -241,10 +261,9 @@ def build_course(
     for block in ("delivery", "offering"):
         if isinstance(data.get(block), Mapping):
             legacy.update(data[block])
-    title = f.title(
-        top, _first(data.get("title"), data.get("shortTitle"), data.get("short_title")), "title"
-    )
-    if not title:
+    written_title = _first(data.get("title"), data.get("shortTitle"), data.get("short_title"))
+    title = f.title(top, written_title, "title")
+    if written_title is None:  # a title of the wrong type has been warned about already
         top.warn("the course has no title", "title")
     identity = (
         f.identifier(data.get("id"))
@@ -263,7 +282,8 @@ def build_course(
     syllabus_ctx, syllabus = sources["syllabus"]
     before_ctx, before = sources["syllabusBefore"]
     modules = parse_modules(syllabus_ctx, syllabus)
-    course = Course(
+    # Warnings are attached by ``parse_source``, once the last ones (dates) are in.
+    return Course(
         identity=identity,
         title=title,
         code=f.title(
@@ -296,27 +316,23 @@ def build_course(
         site_url=site_url,
         body=f.markdown(top, body, "body"),
     )
-    return replace(course, warnings=tuple(top.warnings))
 
 
 def parse_prereading(ctx: f.Context, value: Any) -> tuple[Resource, ...]:
     alloc = KeyAllocator()
     items: list[Resource] = []
-    for i, raw in enumerate(f.as_list(ctx, value, "syllabusBefore")):
-        path = f"syllabusBefore[{i}]"
-        entry = f.as_mapping(ctx, raw, path)
+    for _, path, entry in f.mappings(ctx, value, "syllabusBefore"):
         ctx.check_keys(entry, PREREADING_KEYS, path)
         links = tuple(
             Link(
-                title=f.title(ctx, m.get("title"), f"{path}.resources[{j}].title"),
-                url=f.link(_first(m.get("url"), m.get("link"))),
-                type=f.title(ctx, m.get("type"), f"{path}.resources[{j}].type"),
+                title=f.title(ctx, m.get("title"), f"{where}.title"),
+                url=_link(ctx, m, ("url", "link"), where),
+                type=f.title(ctx, m.get("type"), f"{where}.type"),
             )
-            for j, r in enumerate(f.as_list(ctx, entry.get("resources"), f"{path}.resources"))
-            for m in [f.as_mapping(ctx, r, f"{path}.resources[{j}]")]
+            for _, where, m in f.mappings(ctx, entry.get("resources"), f"{path}.resources")
         )
         title = f.title(ctx, entry.get("title"), f"{path}.title")
-        link = f.link(entry.get("link")) or next((lk.url for lk in links if lk.url), None)
+        link = _link(ctx, entry, ("link",), path) or next((lk.url for lk in links if lk.url), None)
         field = "duration" if entry.get("duration") not in (None, "") else "timeRequired"
         res = Resource(
             # Keys are handed out in file order, before sorting, so a weight change keeps them.
@@ -332,7 +348,7 @@ def parse_prereading(ctx: f.Context, value: Any) -> tuple[Resource, ...]:
             description=f.markdown(ctx, entry.get("description"), f"{path}.description"),
             links=links,
         )
-        _resource_warnings(ctx, res, entry, path)
+        _resource_warnings(ctx, res, entry, path, field)
         items.append(res)
     return tuple(_by_weight(items))
 
@@ -342,20 +358,47 @@ def _by_weight(items: list[Resource]) -> list[Resource]:
     return sorted(items, key=lambda r: (r.weight is None, r.weight or 0.0))
 
 
-def _resource_warnings(ctx: f.Context, res: Resource, raw: Mapping[str, Any], path: str) -> None:
+def _link(
+    ctx: f.Context, entry: Mapping[str, Any], names: tuple[str, ...], path: str
+) -> str | None:
+    """The first of the fields ``names`` that is written, as a link; a link the app will
+    refuse to open (``javascript:``, ``file:``) is warned about here."""
+    name = next((n for n in names if entry.get(n) not in (None, "")), names[0])
+    field = f"{path}.{name}"
+    link = f.link(ctx, entry.get(name), field)
+    if link is not None and classify_link(link)[0] == "refused":
+        ctx.warn(
+            f"the link '{_shorten(link)}' will not be opened: only web links (http/https) are",
+            field,
+        )
+    return link
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    shown = one_line(text)
+    return shown if len(shown) <= limit else shown[: limit - 3] + "..."
+
+
+def _resource_warnings(
+    ctx: f.Context,
+    res: Resource,
+    raw: Mapping[str, Any],
+    path: str,
+    duration_field: str = "duration",
+) -> None:
     name = f"'{res.title}'" if res.title else "an untitled resource"
     if res.link is None:
         field = "url" if raw.get("link") in (None, "") and "url" in raw else "link"
         written = raw.get(field)
         if isinstance(written, str) and one_line(written):
-            shown = one_line(written)
-            shown = shown if len(shown) <= 60 else shown[:57] + "..."
             ctx.warn(
-                f"{name} has no usable link ('{shown}' is not a web address)", f"{path}.{field}"
+                f"{name} has no usable link ('{_shorten(written)}' is not a web address)",
+                f"{path}.{field}",
             )
-        else:
+        elif written is None or isinstance(written, str):  # other types: warned already
             ctx.warn(f"{name} has no link", f"{path}.link")
-    if res.minutes is None:
+    if res.minutes is None and raw.get(duration_field) in (None, ""):
+        # (A duration written wrongly has had its own warning.)
         ctx.warn(f"{name} has no duration", f"{path}.duration")
 
 
@@ -363,9 +406,7 @@ def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
     alloc = KeyAllocator()
     modules: list[Module] = []
     seen_ids: dict[str, int] = {}
-    for i, raw in enumerate(f.as_list(ctx, value, "syllabus")):
-        path = f"syllabus[{i}]"
-        entry = f.as_mapping(ctx, raw, path)
+    for i, path, entry in f.mappings(ctx, value, "syllabus"):
         ctx.check_keys(entry, MODULE_KEYS, path)
         title = f.title(ctx, entry.get("title"), f"{path}.title")
         module_id = f.identifier(entry.get("id")) or slug(title) or str(i + 1)
@@ -377,7 +418,7 @@ def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
         seen_ids.setdefault(module_id, i)
         key = alloc(module_key(module_id, title))
         minutes = f.minutes(ctx, entry.get("duration"), f"{path}.duration")
-        if minutes is None:
+        if minutes is None and entry.get("duration") in (None, ""):
             ctx.warn(f"module '{title or module_id}' has no duration", f"{path}.duration")
         content = f.markdown(ctx, entry.get("content"), f"{path}.content")
         if not content:
@@ -387,7 +428,7 @@ def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
             Module(
                 key=key,
                 id=module_id,
-                number=i + 1,
+                number=len(modules) + 1,  # items that are not modules were skipped
                 title=title,
                 minutes=minutes,
                 content=content,
@@ -403,12 +444,10 @@ def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
 def parse_resources(ctx: f.Context, value: Any, path: str, parent: str) -> tuple[Resource, ...]:
     alloc = KeyAllocator()
     items: list[Resource] = []
-    for j, raw in enumerate(f.as_list(ctx, value, f"{path}.learningResources")):
-        rpath = f"{path}.learningResources[{j}]"
-        entry = f.as_mapping(ctx, raw, rpath)
+    for _, rpath, entry in f.mappings(ctx, value, f"{path}.learningResources"):
         ctx.check_keys(entry, RESOURCE_KEYS, rpath)
         title = f.title(ctx, entry.get("title"), f"{rpath}.title")
-        link = f.link(_first(entry.get("link"), entry.get("url")))
+        link = _link(ctx, entry, ("link", "url"), rpath)
         res = Resource(
             # Keys are handed out in file order, before sorting, so a weight change keeps them.
             key=alloc(named_key(f"{parent}/r", title, link)),
@@ -429,7 +468,10 @@ def parse_resources(ctx: f.Context, value: Any, path: str, parent: str) -> tuple
 def parse_assignment(ctx: f.Context, value: Any, path: str, parent: str) -> Assignment | None:
     if value is None or value == "" or value == {}:
         return None
-    entry = f.as_mapping(ctx, value, path)
+    if not isinstance(value, Mapping):
+        ctx.ignore(f"expected a mapping of fields, got {f.describe(value)}", path)
+        return None
+    entry = value
     ctx.check_keys(entry, ASSIGNMENT_KEYS, path)
     key = f"{parent}/a"
     alloc = KeyAllocator()
@@ -451,13 +493,11 @@ def parse_events(ctx: f.Context, value: Any, modules: tuple[Module, ...]) -> tup
     for m in modules:  # with a duplicated id, the first module wins (as with keys)
         by_id.setdefault(m.id, m)
     events: list[Event] = []
-    for i, raw in enumerate(f.as_list(ctx, value, "events")):
-        path = f"events[{i}]"
-        entry = f.as_mapping(ctx, raw, path)
+    for i, path, entry in f.mappings(ctx, value, "events"):
         ctx.check_keys(entry, EVENT_KEYS, path)
         sessions = [
-            _parse_session(ctx, s, f"{path}.sessions[{j}]", f"e{i + 1}/s{j + 1}", by_id)
-            for j, s in enumerate(f.as_list(ctx, entry.get("sessions"), f"{path}.sessions"))
+            _parse_session(ctx, s, where, f"e{i + 1}/s{j + 1}", by_id)
+            for j, where, s in f.mappings(ctx, entry.get("sessions"), f"{path}.sessions")
         ]
         start_date = f.as_date(ctx, entry.get("start_date"), f"{path}.start_date")
         events.append(
@@ -466,36 +506,35 @@ def parse_events(ctx: f.Context, value: Any, modules: tuple[Module, ...]) -> tup
                 start_date=start_date,
                 location=f.title(ctx, entry.get("location"), f"{path}.location"),
                 sessions=_number_days(sessions),
-                registration_link=f.link(entry.get("registration_link")),
+                registration_link=_link(ctx, entry, ("registration_link",), path),
             )
         )
     return tuple(events)
 
 
 def _parse_session(
-    ctx: f.Context, raw: Any, path: str, key: str, by_id: Mapping[str, Module]
+    ctx: f.Context, entry: Mapping[str, Any], path: str, key: str, by_id: Mapping[str, Module]
 ) -> Session:
-    entry = f.as_mapping(ctx, raw, path)
     ctx.check_keys(entry, SESSION_KEYS, path)
     tz_name = f.title(ctx, entry.get("timezone"), f"{path}.timezone")
-    zone: ZoneInfo | None = None
-    if tz_name:
-        try:
-            zone = ZoneInfo(tz_name)
-        except (ZoneInfoNotFoundError, ValueError):
-            ctx.warn(
-                f"unknown timezone '{tz_name}'; times are shown as written", f"{path}.timezone"
-            )
+    zone = dates.zone_named(tz_name) if tz_name else None
+    if tz_name and zone is None:
+        ctx.warn(f"unknown timezone '{tz_name}'; times are shown as written", f"{path}.timezone")
     start = f.as_datetime(ctx, entry.get("start_datetime"), f"{path}.start_datetime")
     end = f.as_datetime(ctx, entry.get("end_datetime"), f"{path}.end_datetime")
     if zone is not None:
         start = start.replace(tzinfo=zone) if start and start.tzinfo is None else start
         end = end.replace(tzinfo=zone) if end and end.tzinfo is None else end
+    for moment, name in ((start, "start_datetime"), (end, "end_datetime")):
+        problem = _beyond_the_calendar(moment) if moment is not None else None
+        if problem:  # once per session: the end is usually on the same day
+            ctx.warn(problem, f"{path}.{name}")
+            break
     if start and end and (start.tzinfo is None) == (end.tzinfo is None):
         if end <= start:
             ctx.warn(
-                f"the session ends ({end:%Y-%m-%d %H:%M}) before it starts "
-                f"({start:%Y-%m-%d %H:%M})",
+                f"the session ends ({dates.minute_text(end)}) before it starts "
+                f"({dates.minute_text(start)})",
                 f"{path}.end_datetime",
             )
         elif end.date() != start.date():
@@ -517,11 +556,27 @@ def _parse_session(
     )
 
 
+def _beyond_the_calendar(moment: datetime) -> str | None:
+    """Why the schedule cannot be worked out from ``moment``, when it is at the very edge of
+    the calendar (year 1 or 9999); the agenda then shows what it can and no catch-up."""
+    if moment.tzinfo is not None and dates.in_zone(moment, UTC) is None:
+        return (
+            f"{dates.minute_text(moment)} is too close to the edge of the calendar to convert "
+            "between timezones"
+        )
+    if dates.catch_up_after(moment.date()) is None:
+        return (
+            f"{moment.date().isoformat()} is too close to the end of the calendar: the catch-up "
+            "two weeks later cannot be scheduled"
+        )
+    return None
+
+
 def _number_days(sessions: list[Session]) -> tuple[Session, ...]:
     """Day numbers count distinct calendar dates within the event, in date order."""
-    dates = sorted({s.start.date() for s in sessions if s.start})
+    days = sorted({s.start.date() for s in sessions if s.start})
     numbered = []
     for index, s in enumerate(sessions):
-        day = dates.index(s.start.date()) + 1 if s.start else index + 1
+        day = days.index(s.start.date()) + 1 if s.start else index + 1
         numbered.append(replace(s, day=day))
     return tuple(numbered)

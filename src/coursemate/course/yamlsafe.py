@@ -9,6 +9,10 @@ skipped for it: that keeps large honest courses fast.
 
 The composed node graph is kept so problems found later can be pinned to a line and column
 (``locate``).
+
+A timestamp that is not a real date (``2025-11-31``, ``2025-13-45T09:00``) would make PyYAML
+refuse the whole document; it is kept as text instead (a ``BadDate``, which knows where it
+was written), so one typo in a session time is a warning on that field, not a refused course.
 """
 
 from __future__ import annotations
@@ -40,10 +44,40 @@ class YamlTooLarge(Exception):
     """The document would expand past its node bound."""
 
 
+class BadDate(str):
+    """A timestamp-looking scalar that is no real date, kept as written.
+
+    ``line``/``column`` are 0-based in the YAML text; ``reported`` is set once a field has
+    warned about it, so the reader's sweep of unreported ones does not say it twice.
+    """
+
+    line: int
+    column: int
+    reported: bool
+
+
 @dataclass(frozen=True, slots=True)
 class Document:
     data: Any
     root: yaml.Node | None
+    bad_dates: tuple[BadDate, ...] = ()
+
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+
+
+def _timestamp_or_text(found: list[BadDate]) -> Any:
+    def construct(loader: Any, node: yaml.ScalarNode) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):  # "2025-02-30", an offset of 25 hours...
+            text = BadDate(node.value)
+            text.line, text.column = node.start_mark.line, node.start_mark.column
+            text.reported = False
+            found.append(text)
+            return text
+
+    return construct
 
 
 def _expanded_size(root: yaml.Node, limit: int) -> int:
@@ -87,6 +121,12 @@ def load_document(text: str, limit: int | None = None) -> Document:
     """Parse one YAML document safely; raises ``yaml.YAMLError`` or ``YamlTooLarge``."""
     bound = limit if limit is not None else max(MAX_EXPANDED_NODES, len(text))
     loader = _Loader(text)
+    bad_dates: list[BadDate] = []
+    # Per loader, not on the class: ``_Loader`` stays the stock (C) loader.
+    loader.yaml_constructors = {
+        **loader.yaml_constructors,
+        _TIMESTAMP_TAG: _timestamp_or_text(bad_dates),
+    }
     try:
         node = loader.get_single_node()
         if node is None:
@@ -96,7 +136,7 @@ def load_document(text: str, limit: int | None = None) -> Document:
         try:
             data = loader.construct_document(node)
         except (ValueError, OverflowError, AttributeError, KeyError, TypeError) as exc:
-            # PyYAML's scalar constructors fail like this on a malformed value ("2025-02-31",
+            # PyYAML's scalar constructors fail like this on a malformed value ("!!int abc",
             # "!!timestamp soon", "!!bool maybe"); the node being built is the last one entered.
             bad = next(reversed(getattr(loader, "recursive_objects", {})), None)
             kind = bad.tag.rsplit(":", 1)[-1] if bad is not None else "value"
@@ -105,7 +145,7 @@ def load_document(text: str, limit: int | None = None) -> Document:
             raise yaml.constructor.ConstructorError(
                 None, None, f"not a valid {kind}{reason}", mark
             ) from None
-        return Document(data, node)
+        return Document(data, node, tuple(bad_dates))
     finally:
         loader.dispose()
 
@@ -115,29 +155,36 @@ def load_bounded(text: str, limit: int | None = None) -> Any:
     return load_document(text, limit).data
 
 
-def locate(root: yaml.Node | None, path: str) -> tuple[int, int] | None:
+def locate(root: yaml.Node | None, path: str, *, at_key: bool = False) -> tuple[int, int] | None:
     """0-based (line, column) of the node at a field path such as ``syllabus[2].title``.
 
     Follows the path as far as the document goes, so a missing field points at the
-    mapping that lacks it. None when not even the first step exists.
+    mapping that lacks it. None when not even the first step exists. With ``at_key``, a
+    path that ends in a key points at that key rather than its value (a value in block
+    style starts on the next line).
     """
     if root is None:
         return None
     node: yaml.Node = root
+    key_node: yaml.Node | None = None
     found = False
     for match in _PATH_PART.finditer(path):
         index, key = match.groups()
         child: yaml.Node | None = None
+        key_node = None
         if index is not None and isinstance(node, yaml.SequenceNode):
             i = int(index)
             child = node.value[i] if i < len(node.value) else None
         elif key is not None and isinstance(node, yaml.MappingNode):
-            child = next(
-                (v for k, v in reversed(node.value) if getattr(k, "value", None) == key), None
+            key_node, child = next(
+                ((k, v) for k, v in reversed(node.value) if getattr(k, "value", None) == key),
+                (None, None),
             )
         if child is None:
             break
         node, found = child, True
     if not found:
         return None
+    if at_key and key_node is not None:
+        node = key_node
     return node.start_mark.line, node.start_mark.column

@@ -6,16 +6,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from coursemate.course import dates
+
 if TYPE_CHECKING:
     from coursemate.course.model import Course
     from coursemate.progress.store import Store
 
-CATCHUP_AFTER = timedelta(days=14)
+CATCHUP_AFTER = dates.CATCH_UP_AFTER
 REMIND_WITHIN = timedelta(days=3)
 
 
 def scheduled_catchup(course: Course) -> date | None:
-    """The last scheduled session's end (its own timezone's date) plus 14 days, or None."""
+    """The last scheduled session's end (its own timezone's date) plus 14 days, or None (also
+    when that day would fall past the end of the calendar: "not scheduled", not a crash)."""
     days: list[date] = []
     for event in course.events:
         for session in event.sessions:
@@ -24,7 +27,7 @@ def scheduled_catchup(course: Course) -> date | None:
                 days.append(moment.date())
         if not event.sessions and event.start_date is not None:
             days.append(event.start_date)
-    return max(days) + CATCHUP_AFTER if days else None
+    return dates.catch_up_after(max(days)) if days else None
 
 
 @dataclass(frozen=True)

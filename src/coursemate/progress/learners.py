@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from coursemate.course.keys import is_course_id
 from coursemate.progress.atomic import write_atomic
-from coursemate.progress.document import AT_FORMAT
+from coursemate.progress.document import FUTURE_SLACK, parse_stamp
 from coursemate.progress.names import LearnerNameError, normalise_learner
 
 LAST_LEARNER_FILE = "last-learner.json"
@@ -60,12 +61,15 @@ def remember_learner(data_dir: Path, name: str) -> None:
 
 
 def _parse_at(value: object) -> datetime | None:
+    """A file's last activity; None when it is no real time or lies ahead (a year-9999 stamp
+    would overflow on conversion to local time). Opening the store repairs it."""
     if not isinstance(value, str):
         return None
     try:
-        return datetime.strptime(value, AT_FORMAT).replace(tzinfo=UTC)
+        moment = parse_stamp(value)
     except ValueError:
         return None
+    return moment if moment <= datetime.now(UTC) + FUTURE_SLACK else None
 
 
 def list_learners(data_dir: Path) -> list[LearnerSummary]:
@@ -90,7 +94,10 @@ def list_learners(data_dir: Path) -> list[LearnerSummary]:
             LearnerSummary(
                 name=data["learner"],
                 path=path,
-                course_ids=tuple(sorted(courses)) if isinstance(courses, dict) else (),
+                # A course id the reader cannot make is set aside when the store is opened.
+                course_ids=tuple(sorted(c for c in courses if is_course_id(c)))
+                if isinstance(courses, dict)
+                else (),
                 last_activity=_parse_at(data.get("updated")),
             )
         )

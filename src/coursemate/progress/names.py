@@ -13,9 +13,13 @@ import re
 import unicodedata
 
 from coursemate.course.keys import slug
+from coursemate.course.text import INVISIBLE
 
 MAX_NAME_LENGTH = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# A name is shown in lists and headers and picked by what it looks like: one that reorders
+# itself or hides characters could pass for another learner.
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
@@ -32,6 +36,10 @@ def normalise_learner(name: str) -> str:
         raise LearnerNameError("a learner name cannot be empty")
     if _CONTROL.search(text):
         raise LearnerNameError("a learner name cannot contain control characters")
+    if _INVISIBLE.search(text):
+        raise LearnerNameError(
+            "a learner name cannot contain invisible or text-direction characters"
+        )
     if len(text) > MAX_NAME_LENGTH:
         raise LearnerNameError(f"a learner name can be at most {MAX_NAME_LENGTH} characters")
     return text

@@ -88,6 +88,14 @@ class _Disk:
     doc: d.Doc | None = None
     reason: str = ""
     signature: Signature | None = None
+    registers: int = 0  # how many registers the file holds (see ``_count_registers``)
+    hidden: list[d.Path_] = field(default_factory=list)  # entries ``repair`` set aside
+    clamped: list[d.Path_] = field(default_factory=list)  # stamps ``repair`` set to now
+    problems: list[d.Problem] = field(default_factory=list)
+
+    @property
+    def repaired(self) -> bool:
+        return bool(self.hidden or self.clamped)
 
 
 Signature = tuple[int, int, int, int]
@@ -105,8 +113,16 @@ def _signature(path: Path) -> Signature | None:
         return None
 
 
+def _count_registers(raw: bytes) -> int:
+    """Registers in a store file, without parsing it: each has exactly one ``"at":`` key.
+
+    (Inside a JSON string a quote is escaped, so the bytes ``"at":`` only occur as that key.)
+    """
+    return raw.count(b'"at":')
+
+
 def _read(path: Path) -> _Disk:
-    """Read and check a store file; ``StoreError`` only when it cannot be read at all."""
+    """Read, check and repair a store file; ``StoreError`` only when it cannot be read at all."""
     try:
         with open(path, "rb") as handle:
             signature = _signature_of(os.fstat(handle.fileno()))
@@ -121,13 +137,40 @@ def _read(path: Path) -> _Disk:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         return _Disk("corrupt", reason=f"not valid JSON ({exc})", signature=signature)
+    registers = _count_registers(raw)
     version = d.schema_version_of(data)
     if version is not None and version > SCHEMA_VERSION:
-        return _Disk("newer", doc=data, reason=str(version), signature=signature)
+        return _Disk("newer", data, str(version), signature, registers)
+    now = _utcnow()
     try:
-        return _Disk("ok", doc=d.check_document(data), signature=signature)
+        doc, problems = d.check_document(data, now)
     except d.ShapeError as exc:
         return _Disk("corrupt", reason=f"not a learner store ({exc})", signature=signature)
+    hidden, clamped = d.repair(doc, problems, now)
+    return _Disk("ok", doc, "", signature, registers, hidden, clamped, problems)
+
+
+def _repair_message(path: Path, disk: _Disk) -> str:
+    """What ``repair`` did to the file at ``path``, in one message."""
+    first = {p.entry if p.entry is not None else p.path: p for p in disk.problems}
+    parts = [
+        f"{len(paths)} {what[len(paths) != 1]} (first: {first[paths[0]]}) "
+        f"{'was' if len(paths) == 1 else 'were'} {done}"
+        for paths, what, done in (
+            (
+                disk.hidden,
+                ("entry coursemate cannot use", "entries coursemate cannot use"),
+                'set aside under "hidden" in the file: kept, never shown',
+            ),
+            (
+                disk.clamped,
+                ("timestamp impossible or in the future", "timestamps impossible or in the future"),
+                "set to now, so those items can change again",
+            ),
+        )
+        if paths
+    ]
+    return f"The learner store {path}: " + "; ".join(parts) + "."
 
 
 class Store:
@@ -148,6 +191,12 @@ class Store:
         self._dirty = False
         self._generation = 0
         self._disk_signature: Signature | None = None
+        # Registers in the file at _disk_signature; None: it is this store's own last write.
+        self._disk_registers: int | None = 0
+        self._backup_rotated: Signature | None = None  # the backup this store's write made
+        self._backup_counted: tuple[Signature, int] | None = None
+        # How often merging the file changed this store: the open app repaints when it moves.
+        self.disk_merges = 0
         self._lines: dict[str, dict[str, str]] = {}  # course -> key -> rendered item line
         self._order: dict[str, list[str]] = {}  # course -> its item keys, sorted
 
@@ -155,6 +204,11 @@ class Store:
 
     @classmethod
     def open(cls, data_dir: Path, learner: str) -> Store:
+        """Open a learner's store; whatever it had to restore or repair is on disk on return.
+
+        (A command that only reads must not leave the one good copy in memory: the next open
+        would start without it and the next save would overwrite the backup holding it.)
+        """
         try:
             name = normalise_learner(learner)
         except LearnerNameError as exc:
@@ -170,63 +224,104 @@ class Store:
             remove_stale_temps(store.path, backup=store.backup_path)
             disk = _read(store.path)
             if disk.state == "corrupt":
-                moved_to = store._move_aside(disk.reason)
-                restored = store._seed_from_backup()
+                moved_to = store._move_aside(store.path, disk.reason)
                 store.messages.append(
                     f"The learner store {store.path} was damaged ({disk.reason}). It was moved "
-                    f"to {moved_to}; "
-                    + (
-                        f"progress was restored from the previous good version {store.backup_path}"
-                        f" (saved {restored})."
-                        if restored
-                        else "a fresh store started."
-                    )
+                    f"to {moved_to}; " + store._restore_backup()
+                )
+            elif disk.state == "missing" and store.backup_path.exists():
+                store.messages.append(
+                    f"The learner store {store.path} was missing; " + store._restore_backup()
                 )
             elif disk.state == "newer":
                 store._open_newer(disk)
             elif disk.state == "ok" and disk.doc is not None:
-                store._doc = disk.doc
-                store._disk_signature = disk.signature
+                store._adopt(disk)
+                if disk.repaired:
+                    store.messages.append(_repair_message(store.path, disk))
+                    store._mark_dirty()
+            if store._dirty and not store.read_only:
+                store._write_back()
         return store
 
-    def _open_newer(self, disk: _Disk) -> None:
+    def _adopt(self, disk: _Disk) -> None:
+        """Take the file's document as this store's (file lock held)."""
+        assert disk.doc is not None
+        self._doc = disk.doc
+        self._disk_signature = disk.signature
+        self._disk_registers = disk.registers
+
+    def _write_back(self) -> None:
+        """Save what ``open`` restored or repaired (file lock held); a failure is reported and
+        leaves the files as they were, so the next open restores or repairs again."""
+        try:
+            self._write()
+        except StoreError as exc:
+            self.messages.append(f"{exc}; it stays as it was on disk and is fixed next time")
+
+    def _open_newer(self, disk: _Disk, *, tell: bool = True) -> None:
         assert disk.doc is not None
         self.read_only = True
-        self.messages.append(
-            f"{self.path} was written by a newer coursemate (store schema version "
-            f"{disk.reason}; this one knows {SCHEMA_VERSION}). It is open read-only: "
-            "update coursemate to save changes."
-        )
+        if tell:
+            self.messages.append(
+                f"{self.path} was written by a newer coursemate (store schema version "
+                f"{disk.reason}; this one knows {SCHEMA_VERSION}). It is open read-only: "
+                "update coursemate to save changes."
+            )
+        now = _utcnow()
         with contextlib.suppress(d.ShapeError):
             # Show what can be shown; anything unreadable just stays out of view.
-            self._doc = d.check_document({**disk.doc, "schema_version": SCHEMA_VERSION})
+            doc, problems = d.check_document({**disk.doc, "schema_version": SCHEMA_VERSION}, now)
+            d.repair(doc, problems, now)
+            self._doc = doc
 
-    def _move_aside(self, reason: str) -> Path:
+    def _move_aside(self, path: Path, reason: str) -> Path:
         stamp = _utcnow().strftime("%Y%m%dT%H%M%SZ")
-        target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}.json")
+        target = path.with_name(f"{path.stem}.corrupt-{stamp}.json")
         n = 1
         while target.exists():
             n += 1
-            target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}-{n}.json")
+            target = path.with_name(f"{path.stem}.corrupt-{stamp}-{n}.json")
         try:
-            os.replace(self.path, target)
+            os.replace(path, target)
         except OSError as exc:
             self.read_only = True
             raise StoreError(
-                f"learner store {self.path} is damaged ({reason}) and could not be moved "
+                f"learner store {path} is damaged ({reason}) and could not be moved "
                 f"aside: {exc.strerror or exc}"
             ) from exc
         return target
 
-    def _seed_from_backup(self) -> str | None:
-        """Start from the backup when it is good; when it was saved, or None."""
+    def _restore_backup(self) -> str:
+        """Start from the backup when it is good (file lock held); the rest of the message.
+
+        A damaged backup is moved aside too (never overwritten); a newer one opens read-only.
+        """
         disk = _read(self.backup_path)
-        if disk.state != "ok" or disk.doc is None:
-            return None
-        self._doc = disk.doc
-        self._doc["learner"] = self.learner
-        self._mark_dirty()
-        return str(disk.doc.get("updated", "at an unknown time"))
+        if disk.state == "ok" and disk.doc is not None:
+            self._doc = disk.doc
+            self._doc["learner"] = self.learner
+            self._mark_dirty()  # ``open`` writes it back before returning
+            saved = disk.doc.get("updated", "at an unknown time")
+            repaired = f" {_repair_message(self.backup_path, disk)}" if disk.repaired else ""
+            return (
+                f"progress was restored from the previous good version {self.backup_path} "
+                f"(saved {saved}).{repaired}"
+            )
+        if disk.state == "newer":
+            self._open_newer(disk, tell=False)
+            return (
+                f"the previous version {self.backup_path} was written by a newer coursemate "
+                f"(store schema version {disk.reason}): it is shown, read-only; update "
+                "coursemate to save changes."
+            )
+        if disk.state == "corrupt":
+            moved_to = self._move_aside(self.backup_path, disk.reason)
+            return (
+                f"the previous version was damaged too (moved to {moved_to}); "
+                "a fresh store started."
+            )
+        return "a fresh store started."
 
     @contextlib.contextmanager
     def _locked_file(self) -> Iterator[None]:
@@ -537,10 +632,15 @@ class Store:
     def _forget_line(self, course_id: str, key: str) -> None:
         self._lines.get(course_id, {}).pop(key, None)
 
-    def merge_document(self, data: Any) -> bool:
+    def merge_document(self, data: Any, conflicts: list[d.Conflict] | None = None) -> bool:
         """Merge another store document (an import) in; True when anything changed.
 
-        Raises ``StoreError`` when ``data`` is not a store this coursemate can read.
+        Raises ``StoreError``, merging nothing, when ``data`` is not a store this coursemate
+        can read or holds anything it would not write itself: a key or course id outside the
+        reader's alphabet, an impossible date or stamp, a stamp more than a day ahead (the
+        message gives the JSON path of the first). Its ``hidden`` entries stay behind.
+        ``conflicts`` collects registers both sides wrote at the same moment with different
+        values (an edited export); the same one wins on every machine.
         """
         version = d.schema_version_of(data)
         if version is not None and version > SCHEMA_VERSION:
@@ -549,12 +649,15 @@ class Store:
                 f"this one knows {SCHEMA_VERSION})"
             )
         try:
-            remote = d.check_document(data)
+            remote, problems = d.check_document(data, _utcnow())
         except d.ShapeError as exc:
             raise StoreError(f"it is not a coursemate learner store ({exc})") from exc
+        if problems:
+            raise StoreError(f"{problems[0]}; nothing was imported")
+        remote = {name: value for name, value in remote.items() if name != d.HIDDEN}
         with self._lock:
             self._check_writable()
-            changed = d.merge_documents(self._doc, remote, self._forget_line)
+            changed = d.merge_documents(self._doc, remote, self._forget_line, conflicts)
             if changed:
                 self._mark_dirty()
             return changed
@@ -566,26 +669,67 @@ class Store:
             return
         disk = _read(self.path)
         if disk.state == "missing":
+            # Deleted under this session: as at open, the backup is the good copy to keep.
+            self._merge_backup()
             self._disk_signature = None
         elif disk.state == "newer":
             self.read_only = True
             message = (
                 f"{self.path} was just written by a newer coursemate (schema version "
-                f"{disk.reason}); it is now read-only here and was not overwritten"
+                f"{disk.reason}); it is now read-only here and was not overwritten" + self._rescue()
             )
             self.messages.append(message)
             raise StoreError(message)
         elif disk.state == "corrupt":
-            moved_to = self._move_aside(disk.reason)
+            try:
+                moved_to = self._move_aside(self.path, disk.reason)
+            except StoreError as exc:
+                raise StoreError(f"{exc}{self._rescue()}") from exc
+            merged = self._merge_backup()
             self.messages.append(
                 f"The learner store {self.path} was damaged by something else ({disk.reason}); "
-                f"it was moved to {moved_to} and this session's progress saved in its place."
+                f"it was moved to {moved_to} and this session's progress"
+                + (" (with the previous good version's)" if merged else "")
+                + " saved in its place."
             )
             self._disk_signature = None
         elif disk.doc is not None:
+            if disk.repaired:
+                self.messages.append(_repair_message(self.path, disk))
             with self._lock:
-                d.merge_documents(self._doc, disk.doc, self._forget_line)
+                if d.merge_documents(self._doc, disk.doc, self._forget_line):
+                    self.disk_merges += 1
             self._disk_signature = disk.signature
+            self._disk_registers = disk.registers
+
+    def _merge_backup(self) -> bool:
+        """Merge the backup in when it is good (file lock held, the file itself gone).
+
+        Other processes' saves since this one last read the file are there (the previous good
+        version); without this they would be lost with the file.
+        """
+        backup = _read(self.backup_path)
+        if backup.state != "ok" or backup.doc is None:
+            return False
+        with self._lock:
+            if d.merge_documents(self._doc, backup.doc, self._forget_line):
+                self._mark_dirty()
+        return True
+
+    def _rescue(self) -> str:
+        """Keep unsaved changes in a file of their own when the store cannot take them; the
+        rest of the message saying where (importable with ``coursemate import``)."""
+        if not self._dirty:
+            return ""
+        stamp = _utcnow().strftime("%Y%m%dT%H%M%SZ")
+        target = self.path.with_name(f"{self.path.stem}.unsaved-{stamp}.json")
+        with self._lock:
+            data = d.render(self._doc, self._item_lines)
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            return f"; this session's changes could not be kept: {exc.strerror or exc}"
+        return f"; this session's changes were saved to {target} ('coursemate import' reads it)"
 
     def reload(self) -> None:
         """Merge in what other processes saved since this store last read or wrote the file."""
@@ -594,6 +738,50 @@ class Store:
                 return
             self._merge_disk()
 
+    # --- noticing other processes' writes (the open app polls these) ---------------------
+
+    def changed_on_disk(self) -> bool:
+        """Did something else write, replace or delete the file since this store last read or
+        wrote it? One ``stat``, no lock: cheap enough to ask every second.
+
+        A file that cannot even be stat'ed counts as changed, so ``reload_changes`` reports why.
+        """
+        if self.read_only:
+            return False
+        try:
+            return _signature(self.path) != self._disk_signature
+        except OSError:
+            return True
+
+    def reload_changes(self) -> bool:
+        """``reload()``; True when merging the file changed what this store holds.
+
+        Register by register, the later write wins, so unsaved changes newer than the file's
+        stay and are still saved. When the file no longer holds all of this store's state -
+        it was deleted, damaged and moved aside (with a message in ``messages``), or replaced
+        by an older copy (a sync engine) - the state is marked unsaved, so the next save
+        writes it back: nothing shown is lost.
+        """
+        with self._save_lock, self._locked_file():
+            if self.read_only:
+                return False
+            before, merges = self._disk_signature, self.disk_merges
+            self._merge_disk()
+            after = self._disk_signature
+            if after != before and (after is None or (not self._dirty and self._disk_lacks())):
+                with self._lock:
+                    self._mark_dirty()
+            return self.disk_merges != merges
+
+    def _disk_lacks(self) -> bool:
+        """Does the file miss registers this store holds? (File lock held.)"""
+        disk = _read(self.path)
+        if disk.state != "ok" or disk.doc is None:
+            return False
+        with self._lock:
+            # Merging ours into the file's fresh copy changes it only where ours is newer.
+            return d.merge_documents(disk.doc, self._doc)
+
     def save(self) -> None:
         """Write unsaved changes (merged with other processes' saves); no-op when clean."""
         with self._save_lock:
@@ -601,20 +789,59 @@ class Store:
                 return
             with self._locked_file():
                 self._merge_disk()
-                with self._lock:
-                    data = d.render(self._doc, self._item_lines)
-                    generation = self._generation
-                try:
-                    write_atomic(self.path, data, backup=self.backup_path)
-                except OSError as exc:
-                    raise StoreError(
-                        f"could not save {self.learner}'s progress to {self.path}: "
-                        f"{exc.strerror or exc}"
-                    ) from exc
-                self._disk_signature = _signature(self.path)
-            with self._lock:
-                if self._generation == generation:
-                    self._dirty = False
+                self._write()
+
+    def _write(self) -> None:
+        """Replace the file with this store's document (file lock held, file merged in)."""
+        with self._lock:
+            data = d.render(self._doc, self._item_lines)
+            generation = self._generation
+        replaced = self._disk_signature is not None
+        keep_backup = replaced and self._backup_holds_more()
+        try:
+            write_atomic(self.path, data, backup=None if keep_backup else self.backup_path)
+        except OSError as exc:
+            raise StoreError(
+                f"could not save {self.learner}'s progress to {self.path}: {exc.strerror or exc}"
+            ) from exc
+        if replaced and not keep_backup:
+            self._backup_rotated = _signature(self.backup_path)
+        self._disk_signature = _signature(self.path)
+        self._disk_registers = None  # counted only if ever needed: saves stay cheap
+        with self._lock:
+            if self._generation == generation:
+                self._dirty = False
+
+    def _backup_holds_more(self) -> bool:
+        """Does the backup hold more registers than the file about to replace it?
+
+        Registers are never removed (an undo is a register too), so a file with fewer than its
+        backup lost something (a fresh start, an edit by hand, an older coursemate): the
+        backup is then the better copy and stays. The usual case costs one ``stat``: the file
+        is this store's last write and the backup the file that write replaced, which it
+        merged, so the file holds at least as much.
+        """
+        signature = _signature(self.backup_path)
+        if signature is None:
+            return False
+        if self._disk_registers is None and signature == self._backup_rotated:
+            return False
+        try:
+            if self._backup_counted is None or self._backup_counted[0] != signature:
+                self._backup_counted = (signature, _count_registers(self.backup_path.read_bytes()))
+            if self._disk_registers is None:
+                self._disk_registers = _count_registers(self.path.read_bytes())
+        except OSError:
+            return False  # unreadable: nothing a replacement could lose
+        if self._backup_counted[1] <= self._disk_registers:
+            return False
+        message = (
+            f"{self.backup_path} was kept: it holds more than the version of {self.path} "
+            "that would have replaced it."
+        )
+        if message not in self.messages:
+            self.messages.append(message)
+        return True
 
     def _item_lines(self, course_id: str, items: dict[str, dict[str, Any]]) -> list[str]:
         cache = self._lines.setdefault(course_id, {})

@@ -3,33 +3,37 @@
 The app owns what outlives a screen: the course, the learner store, saving, settings and
 signals. Loading happens in a thread worker so the first frame paints at once; workers report
 back by message. Saving: the store's setters run on the UI thread; a timer notices unsaved
-changes and saves in a thread worker within half a second; quitting, SIGTERM and SIGHUP save
-synchronously before the terminal is restored.
+changes and saves in a thread worker within half a second; quitting saves synchronously before
+the terminal is restored, and SIGHUP, SIGTERM, SIGINT or a lost terminal save on a thread of
+their own and then exit with 128 + the signal (see ui/shutdown.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import signal
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import LoadingIndicator, Static
 
 from coursemate import paths
 from coursemate.commands.common import AppOptions
+from coursemate.course.text import clean
 from coursemate.settings import Settings, load_settings, save_settings
 from coursemate.ui import idle_collector
 from coursemate.ui.idle_collector import IDLE_AFTER, IdleCollector
 from coursemate.ui.links import resolve_link
+from coursemate.ui.shutdown import Shutdown, resume_guarded
+from coursemate.ui.store_watch import WATCH_INTERVAL, StoreReloaded, repaint
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
     from textual.timer import Timer
 
     from coursemate.course.model import Course, Problem
@@ -39,7 +43,6 @@ SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
 # A course that opens faster than this never shows the spinner: a flash of animation would
 # only cost the first paint time (the reference course opens in a few milliseconds).
 SPINNER_DELAY = 0.25
-HANDLED_SIGNALS = ("SIGTERM", "SIGHUP")
 SETTLE_DELAY = 0.1  # seconds after the course opens: past the first frame and the pane's
 
 
@@ -89,13 +92,32 @@ class CoursemateApp(App[int]):
         self.store: Store | None = None
         self._saving = False
         self._last_save_error: str | None = None
-        self._signals: list[signal.Signals] = []
         self._spinner: Timer | None = None
         self._collector = IdleCollector()
+        # Store watch (see ui/store_watch.py): a reload in flight; the store last looked at,
+        # how many of its messages were told and which of its merges shown; the last problem.
+        self._reloading = False
+        self._store_seen: tuple[Store | None, int, int] = (None, 0, 0)
+        self._last_watch_error: str | None = None
 
     @property
     def site_url(self) -> str | None:
         return self.options.site_url or self.settings.site_url
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Every screen's notifications come here; they quote paths, keys and learner names
+        # from stores, imports and course files.
+        super().notify(
+            clean(message), title=clean(title), severity=severity, timeout=timeout, markup=markup
+        )
 
     # --- start ----------------------------------------------------------------------------
 
@@ -103,7 +125,6 @@ class CoursemateApp(App[int]):
         yield Static(Text("Opening course…"), id="loading-message")
 
     def on_mount(self) -> None:
-        self._install_signal_handlers()
         self.set_interval(SAVE_INTERVAL, self._autosave)
         for message in self._startup_messages:
             self.notify(message, title="Settings", severity="warning", markup=False)
@@ -119,7 +140,7 @@ class CoursemateApp(App[int]):
 
     def open_course(self, path: Path | None) -> None:
         if path is not None:
-            self.query_one("#loading-message", Static).update(Text(f"Opening {path}…"))
+            self.query_one("#loading-message", Static).update(Text(clean(f"Opening {path}…")))
             self._load(path)
             self._spinner = self.set_timer(SPINNER_DELAY, self._show_spinner)
 
@@ -164,6 +185,7 @@ class CoursemateApp(App[int]):
         self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
         # And once the reading pane has filled too, settle memory (see ui/idle_collector.py).
         self.set_timer(SETTLE_DELAY, self._start_collector)
+        self.set_timer(SETTLE_DELAY, self._start_store_watch)
 
     def _start_collector(self) -> None:
         self._collector.start()
@@ -195,6 +217,8 @@ class CoursemateApp(App[int]):
             indicator.remove()
 
     def _tell_store_messages(self, store: Store) -> None:
+        # The store is now shown: later messages and merges are the store watch's to show.
+        self._store_seen = (store, len(store.messages), store.disk_merges)
         for message in store.messages:
             self.notify(
                 message, title="Learner store", severity="warning", timeout=10, markup=False
@@ -249,56 +273,116 @@ class CoursemateApp(App[int]):
         try:
             store.save()
         except (StoreError, OSError) as exc:
-            return str(exc)
+            return clean(str(exc))  # printed to the terminal after the app has gone
         return None
 
     async def action_quit(self) -> None:
+        from coursemate.ui.screens.error import ErrorScreen
+
         problem = self.save_now()
         if problem is not None:
-            self.exit(return_code=1, message=f"coursemate: progress NOT saved: {problem}")
+            self.exit(return_code=1, message=Text(f"coursemate: progress NOT saved: {problem}"))
             return
-        self.exit(return_code=0)
+        # Quitting from the error screen still means the course could not be opened.
+        failed = any(isinstance(screen, ErrorScreen) for screen in self.screen_stack)
+        self.exit(return_code=1 if failed else 0)
 
     def on_unmount(self) -> None:
         # The last line of defence (ctrl+q, ctrl+c, errors): whatever is unsaved is written.
         self.save_now()
-        self._remove_signal_handlers()
         self._collector.stop()
+
+    # --- signals and a lost terminal (see ui/shutdown.py) ---------------------------------
+
+    def get_driver_class(self) -> type[Driver]:
+        return resume_guarded(super().get_driver_class())
+
+    async def run_async(self, **options: Any) -> int | None:
+        """``App.run_async`` with the signals handled; only the real run comes through here
+        (``run_test`` does not), so tests never have their own signals taken over."""
+        loop = asyncio.get_running_loop()
+
+        def request_exit(status: int, problem: str | None) -> None:
+            loop.call_soon_threadsafe(self._exit_after_signal, status, problem)
+
+        with Shutdown(self.save_now, request_exit).armed():
+            return await super().run_async(**options)
+
+    def _exit_after_signal(self, status: int, problem: str | None) -> None:
+        message = Text(f"coursemate: progress NOT saved: {problem}") if problem else None
+        self.exit(return_code=status, message=message)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._collector.touch()
         await super().on_event(event)
 
-    def _install_signal_handlers(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        for name in HANDLED_SIGNALS:
-            sig = getattr(signal, name, None)
-            if sig is None:
-                continue
-            try:
-                loop.add_signal_handler(sig, self._on_signal, sig)
-            except (NotImplementedError, RuntimeError, ValueError):
-                continue  # not the main thread, or a platform without these signals
-            self._signals.append(sig)
+    # --- other processes' writes to the store ---------------------------------------------
 
-    def _remove_signal_handlers(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
-        for sig in self._signals:
-            loop.remove_signal_handler(sig)
-        self._signals.clear()
+    def _start_store_watch(self) -> None:
+        self.set_interval(WATCH_INTERVAL, self._watch_store)
 
-    def _on_signal(self, sig: signal.Signals) -> None:
-        """SIGTERM/SIGHUP: save now, then leave normally so the terminal is restored."""
-        problem = self.save_now()
-        message = f"coursemate: progress NOT saved: {problem}" if problem else None
-        self.exit(return_code=128 + int(sig), message=message)
+    def _watch_store(self) -> None:
+        """Once a second: a stat, and a reload in a worker only when the file changed."""
+        store = self.store
+        if store is None:
+            return
+        # An autosave may have merged another process's write in: show it as a reload would.
+        self._show_store_changes(store)
+        # Our own save updates the store's signature when it finishes: never look meanwhile.
+        if self._saving or self._reloading or not store.changed_on_disk():
+            return
+        self._reloading = True
+        self._reload_in_thread(store)
+
+    @work(thread=True, group="store-watch")
+    def _reload_in_thread(self, store: Store) -> None:
+        from coursemate.progress.store import StoreError
+
+        try:
+            store.reload_changes()
+        except (StoreError, OSError) as exc:
+            self.call_from_thread(self._report_watch_error, store, str(exc))
+        else:
+            self._last_watch_error = None
+            self.post_message(StoreReloaded(store))
+        finally:
+            self._reloading = False
+
+    def on_store_reloaded(self, event: StoreReloaded) -> None:
+        if event.store is not self.store:
+            return  # the learner was switched meanwhile
+        self._show_store_changes(event.store)
+        if event.store.dirty:
+            # Unsaved here, or the file lost some of our state (deleted, damaged, an older
+            # copy put back): write it now.
+            self.schedule_save()
+
+    def _show_store_changes(self, store: Store) -> int:
+        """Tell the store's new messages (a reload or save found a damaged file) once each,
+        and repaint the screens if a merge changed it; how many messages were told."""
+        seen, told, shown = self._store_seen
+        if seen is not store:  # not shown yet (see _tell_store_messages): nothing to show
+            told, shown = len(store.messages), store.disk_merges
+        fresh = store.messages[told:]
+        merges = store.disk_merges
+        self._store_seen = (store, told + len(fresh), merges)
+        for message in fresh:
+            self.notify(
+                message, title="Learner store", severity="warning", timeout=15, markup=False
+            )
+        if merges != shown:
+            repaint(self.screen_stack, store)
+        return len(fresh)
+
+    def _report_watch_error(self, store: Store, message: str) -> None:
+        # A newer coursemate's file makes the store read-only with a message: told once there.
+        if self._show_store_changes(store) or message == self._last_watch_error:
+            return
+        self._last_watch_error = message
+        self.notify(
+            message, title="Changes not loaded", severity="warning", timeout=15, markup=False
+        )
 
     # --- theme ----------------------------------------------------------------------------
 
@@ -389,7 +473,9 @@ class CoursemateApp(App[int]):
             store = Store.open(self.data_dir, name)
             remember_learner(self.data_dir, name)
         except (StoreError, OSError) as exc:
-            self.call_from_thread(self.notify, str(exc), title="Learner", severity="error")
+            self.call_from_thread(
+                self.notify, str(exc), title="Learner", severity="error", markup=False
+            )
             return
         self.post_message(self.LearnerOpened(store))
 
@@ -423,16 +509,19 @@ class CoursemateApp(App[int]):
     def _export(self, kind: str, course: Course, store: Store) -> None:
         from coursemate import export
         from coursemate.course.keys import slug
+        from coursemate.course.text import json_text
         from coursemate.progress.atomic import write_atomic
 
         if kind == "catchup":
             text = export.catchup_markdown(course, store)
         elif kind == "json":
-            text = json.dumps(export.progress_json(course, store), indent=2, ensure_ascii=False)
+            text = json_text(export.progress_json(course, store))
         else:
             text = export.progress_markdown(course, store)
         suffix = "json" if kind == "json" else "md"
-        name = f"{course.identity}-{slug(store.learner) or 'learner'}-{kind}.{suffix}"
+        # The id is the course file's own ("../../x" is one): slugged, like the learner's name.
+        owner = f"{slug(course.identity, 120) or 'course'}-{slug(store.learner) or 'learner'}"
+        name = f"{owner}-{kind}.{suffix}"
         target = self.data_dir / "exports" / name
         try:
             target.parent.mkdir(parents=True, exist_ok=True)

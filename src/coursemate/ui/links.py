@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
+from coursemate.course.links import WEB_SCHEMES, classify_link
 from coursemate.course.text import one_line
-
-WEB_SCHEMES = ("http", "https")
 
 
 @dataclass(frozen=True)
@@ -41,15 +40,13 @@ def _safe(url: str) -> str:
 
 def resolve_link(link: str | None, site_url: str | None) -> LinkTarget:
     """The URL to open for a link as written in the course file."""
-    text = one_line(link or "")
-    if not text or text.startswith("#"):
+    # The same rule the reader warns by (coursemate.course.links).
+    kind, text = classify_link(link)
+    if kind == "none":
         return LinkTarget(None, "this item has no link")
-    if text.startswith("//"):
-        text = "https:" + text
-    parts = urlsplit(text)
-    if parts.scheme:
-        if parts.scheme.lower() in WEB_SCHEMES and parts.netloc:
-            return LinkTarget(_safe(text))
+    if kind == "web":
+        return LinkTarget(_safe(text))
+    if kind == "refused":
         return LinkTarget(None, f"only web links (http/https) are opened; refused {text!r}")
     # No scheme: relative to the course's website.
     base = one_line(site_url or "")

@@ -79,7 +79,7 @@ class AgendaScreen(Screen[None]):
                     yield Static(self._session(session), classes="agenda-session")
             if self.agenda.scheduled and self.agenda.unscheduled:
                 yield Static(self._unscheduled(), classes="agenda-section")
-            if self.agenda.catch_up is not None:
+            if self.agenda.scheduled or self.agenda.catch_up is not None:
                 yield Static(self._catch_up(self.agenda.catch_up), classes="agenda-section")
         yield KeysFooter()
 
@@ -173,9 +173,12 @@ class AgendaScreen(Screen[None]):
         return Group(Text("Not in any session", style="bold"), table)
 
     @staticmethod
-    def _catch_up(day: date) -> Text:
+    def _catch_up(day: date | None) -> Text:
         text = Text()
         text.append("Catch-up  ", style="bold")
+        if day is None:  # the last session is too near the end of the calendar
+            text.append("not scheduled")
+            return text
         text.append(f"{day:%a} {day.day} {day:%b %Y}")
         text.append("  (two weeks after the last session)", style="dim")
         return text

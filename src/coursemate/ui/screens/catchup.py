@@ -92,7 +92,7 @@ def build_checklist(course: Course, store: Store) -> Checklist:
         placed.add(key)
         return ChecklistEntry(
             key=key,
-            text=one_line(text) or key,
+            text=one_line(text) or one_line(key),
             own=own,
             status=state.status if state is not None else "planned",
             reflected=state is not None and state.reflection_complete,
@@ -274,7 +274,7 @@ class CatchupScreen(Screen[None]):
                     label = PROMPT_LABELS.get(name, name.capitalize())
                     yield Label(label, classes="catchup-prompt-label")
                     yield TextArea(
-                        stored.get(name, ""),
+                        clean(stored.get(name, "")),  # stored text may hold anything
                         id=f"catchup-{name}",
                         classes="catchup-prompt",
                         soft_wrap=True,
@@ -311,11 +311,20 @@ class CatchupScreen(Screen[None]):
         self.query_one("#catchup-date", Static).update(self.date_line(info))
         self.refresh_bindings()
 
+    def store_reloaded(self) -> None:
+        """Another process wrote the store (see ui/store_watch.py); the prompts and the date
+        being typed are left as they are."""
+        self.refresh_checklist()
+
     def date_line(self, info: Catchup) -> Content:
         if info.when is None:
-            return Content.assemble(
-                ("No catch-up date yet", "bold"), ": the course has no sessions; set yours →"
+            has_sessions = any(event.sessions for event in self.course.events)
+            why = (
+                "the schedule gives none (its last session is out of the calendar's range)"
+                if has_sessions
+                else "the course has no sessions"
             )
+            return Content.assemble(("No catch-up date yet", "bold"), f": {why}; set yours →")
         source = "set by you" if info.source == "learner" else "14 days after the last session"
         today = self.today or date.today()
         return Content.assemble(
@@ -413,6 +422,6 @@ class CatchupScreen(Screen[None]):
         if name not in PROMPTS:
             return
         text = clean(event.text_area.text)
-        if text == self.store.catchup_prompts(self.course_id).get(name, ""):
-            return  # loading the stored text posts Changed too
+        if text == clean(self.store.catchup_prompts(self.course_id).get(name, "")):
+            return  # loading the (cleaned) stored text posts Changed too: nothing to write
         self._write(lambda: self.store.set_catchup_prompt(self.course_id, name, text))

@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from coursemate.course.model import Problem
-from coursemate.course.text import clean
+from coursemate.course.text import clean, one_line
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 CONTEXT_LINES = 2
@@ -48,15 +48,16 @@ def source_excerpt(problem: Problem) -> Text | None:
 
 
 def problem_table(problem: Problem) -> Table:
+    # The path is the file's own name and the message can quote it or the store: cleaned.
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
-    table.add_row("File", Text(str(problem.file) if problem.file else "(unknown)"))
+    table.add_row("File", Text(one_line(str(problem.file)) if problem.file else "(unknown)"))
     if problem.line is not None:
         table.add_row("Line", Text(f"{problem.line}:{problem.column or 1}"))
     if problem.field:
-        table.add_row("Field", Text(problem.field))
-    table.add_row("Problem", Text(problem.message))
+        table.add_row("Field", Text(one_line(problem.field)))
+    table.add_row("Problem", Text(clean(problem.message)))
     return table
 
 
@@ -95,9 +96,10 @@ def problems_table(problems: Sequence[Problem], source: Path | None) -> Table:
     table.add_column("Field", ratio=2)
     table.add_column("Warning", ratio=4)
     for p in problems:
-        file = "" if p.file is None or p.file == source else f"{p.file.name} "
+        file = "" if p.file is None or p.file == source else f"{one_line(p.file.name)} "
         where = file + (f"{p.line}:{p.column or 1}" if p.line is not None else "")
-        table.add_row(Text(where or "—"), Text(p.field or "—"), Text(p.message))
+        field = one_line(p.field or "") or "—"
+        table.add_row(Text(where or "—"), Text(field), Text(clean(p.message)))
     return table
 
 
@@ -121,7 +123,7 @@ class ProblemsScreen(ModalScreen[None]):
                 yield Static("No warnings: the course file is clean.")
 
     def _source_name(self) -> str:
-        return self.source.name if self.source else "the course"
+        return one_line(self.source.name) if self.source else "the course"
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -23,7 +23,9 @@ MAX_NAME = 80
 
 
 def learner_prompt(summary: LearnerSummary, current: str) -> Text:
-    text = Text(summary.name, style="bold" if summary.name == current else "")
+    # The name as its store file says: written by hand or by an older version, it can hold
+    # anything.
+    text = Text(one_line(summary.name), style="bold" if summary.name == current else "")
     if summary.name == current:
         text.append("  (current)", style="dim")
     if summary.last_activity is not None:

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
+from coursemate.course.text import clean, one_line
+
 
 class NoteScreen(ModalScreen[str | None]):
     """Edit the learner's note on one item. ``ctrl+s`` saves, ``escape`` cancels."""
@@ -22,8 +24,10 @@ class NoteScreen(ModalScreen[str | None]):
 
     def __init__(self, title: str, text: str) -> None:
         super().__init__()
-        self.item_title = title
-        self.initial = text
+        self.item_title = one_line(title)
+        # A stored note may hold anything (a hand-edited store, an older version, an import):
+        # the editor shows it cleaned, and saving writes what it shows.
+        self.initial = clean(text)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):

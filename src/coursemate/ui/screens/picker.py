@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from coursemate.course.discover import find_courses, peek_title
+from coursemate.course.text import one_line
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 
@@ -29,7 +30,8 @@ FOLDER_WIDTH = 24
 
 
 def place_name(path: Path) -> str:
-    return path.name + ("/" if path.is_dir() else "")
+    """The file or folder name as shown: a name can hold escape sequences or BiDi controls."""
+    return one_line(path.name) + ("/" if path.is_dir() else "")
 
 
 def course_label(path: Path, folder_width: int = FOLDER_WIDTH) -> Table:
@@ -62,7 +64,7 @@ class PickerScreen(Screen[Path]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker-box") as box:
-            box.border_title = Text(f"Courses in {self.folder}")
+            box.border_title = Text(f"Courses in {one_line(str(self.folder))}")
             if self.courses:
                 width = min(FOLDER_WIDTH, max(len(place_name(p)) for p in self.courses))
                 yield OptionList(

@@ -158,6 +158,10 @@ class ReadingListScreen(Screen[None]):
         self._update_totals()
         self._label_columns()
 
+    def store_reloaded(self) -> None:
+        """Another process wrote the store (see ui/store_watch.py)."""
+        self.fill()
+
     def _label_columns(self) -> None:
         arrow = " ▼" if self.reverse else " ▲"
         for key, label in COLUMNS:

@@ -147,7 +147,7 @@ class ReflectionScreen(ModalScreen[None]):
                 for name in REFLECTION_FIELDS:
                     yield Label(FIELD_LABELS.get(name, name), classes="reflection-label")
                     yield TextArea(
-                        reflection.get(name, ""),
+                        clean(reflection.get(name, "")),  # stored text may hold anything
                         id=f"reflection-{name}",
                         classes="reflection-field",
                         soft_wrap=True,
@@ -191,8 +191,8 @@ class ReflectionScreen(ModalScreen[None]):
         if state is None:
             return
         text = clean(area.text)
-        if text == state.reflection.get(name, ""):
-            return  # loading the prefilled text also posts Changed: nothing new to write
+        if text == clean(state.reflection.get(name, "")):
+            return  # loading the prefilled (cleaned) text also posts Changed: nothing to write
         try:
             self.store.set_reflection(self.course_id, self.key, name, text)
         except StoreError as exc:

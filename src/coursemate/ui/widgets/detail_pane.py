@@ -2,6 +2,8 @@
 
 Course text reaches Markdown in two ways: content fields are Markdown and render as such;
 titles, links and other one-line text are backslash-escaped first so they show literally.
+The learner's text (notes, reflections, own experiments) comes from the store, which can be
+written by hand, by an older version or by an import: it is cleaned as it is shown.
 Links are shown as text; ``o`` and ``c`` act on them (see ``coursemate.ui.links``).
 """
 
@@ -18,6 +20,7 @@ from textual.css.query import NoMatches
 from textual.widgets import ProgressBar, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.course.text import clean, one_line
 from coursemate.progress.store import REFLECTION_FIELDS, OwnExperiment
 from coursemate.ui.links import resolve_link
 from coursemate.ui.widgets.render_once import RenderOnce
@@ -104,7 +107,7 @@ def _link_lines(link: str | None, site_url: str | None) -> list[str]:
 
 
 def _note_lines(ctx: DetailContext, key: str) -> list[str]:
-    note = ctx.store.note(ctx.course_id, key)
+    note = clean(ctx.store.note(ctx.course_id, key))
     if not note.strip():
         return ["", "*No note yet — press `e` to write one.*"]
     return ["", "### My note", "", quote_block(note)]
@@ -210,7 +213,7 @@ def assignment_markdown(ctx: DetailContext, assignment: Assignment) -> Detail:
     if assignment.experiments or own:
         lines += ["### Experiments", ""]
         lines += [_experiment_bullet(ctx, e.key, e.text, False) for e in assignment.experiments]
-        lines += [_experiment_bullet(ctx, o.key, md_escape(o.text), True) for o in own]
+        lines += [_experiment_bullet(ctx, o.key, md_escape(one_line(o.text)), True) for o in own]
         lines += ["", "*`space` chooses an experiment · `a` adds your own.*"]
     else:
         lines += ["*No suggested experiments — press `a` to add your own.*"]
@@ -220,7 +223,7 @@ def assignment_markdown(ctx: DetailContext, assignment: Assignment) -> Detail:
 
 def experiment_markdown(ctx: DetailContext, exp: Experiment | OwnExperiment) -> Detail:
     own = isinstance(exp, OwnExperiment)
-    text = md_escape(exp.text) if own else exp.text
+    text = md_escape(one_line(exp.text)) if own else exp.text
     title = "My own experiment" if own else "Experiment"
     lines = [text, ""]
     state = ctx.store.experiment(ctx.course_id, exp.key)
@@ -236,7 +239,7 @@ def experiment_markdown(ctx: DetailContext, exp: Experiment | OwnExperiment) -> 
     if any(v.strip() for v in state.reflection.values()):
         lines += ["", "### Reflection"]
         for name in REFLECTION_FIELDS:
-            answer = state.reflection.get(name, "").strip()
+            answer = clean(state.reflection.get(name, "")).strip()
             lines += ["", f"**{REFLECTION_TITLES.get(name, name)}**", ""]
             lines += [quote_block(answer) if answer else "*not written yet*"]
     return Detail(title, "\n".join(lines))
@@ -295,6 +298,11 @@ class DetailPane(VerticalScroll, can_focus=True):
     def show(self, ctx: DetailContext, item: TreeItem | None) -> None:
         from rich.markdown import Markdown
 
+        if not self.is_attached:
+            # The app is leaving (a signal during start-up): once App.exit() is called,
+            # Textual 8.2.8 refuses to mount, and the bar's MountError would turn a clean exit
+            # into a traceback.
+            return
         progress = item_progress(ctx, item)
         bar = self._bar()
         bar.display = progress is not None

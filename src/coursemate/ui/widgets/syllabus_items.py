@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 from rich.text import Text
 
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.course.text import one_line
 from coursemate.progress.store import OwnExperiment
 
 if TYPE_CHECKING:
@@ -121,7 +122,8 @@ def experiment_label(text: str, chosen: bool, status: str | None, *, own: bool =
     name.append(f"{BOX_CHECKED if chosen else BOX} ", style="bold green" if chosen else "")
     if own:
         name.append("(mine) ", style="italic magenta")
-    name.append(text)
+    # An own experiment's text is the store's, which can hold anything; the course's is clean.
+    name.append(one_line(text) if own else text)
     return Label(name, Text(f" · {status}" if chosen and status else "", style="dim"))
 
 

@@ -141,8 +141,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
             node = self._add(root, module, expandable=bool(module.resources or module.assignment))
             if only is not None:
                 self._expand(node)
-        # Touching last_line makes the tree lay its lines out now, so cursor moves are exact.
-        _ = self.last_line
+        self.lay_out_lines()  # so cursor moves are exact
 
     @property
     def filtered(self) -> bool:
@@ -307,7 +306,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         node = self.node_for(key)
         if node is None:
             return False
-        _ = self.last_line  # lay out the lines now that ancestors may have expanded
+        self.lay_out_lines()  # now that ancestors may have expanded
         self.move_cursor(node)
         self.scroll_to_node(node, animate=False)
         return True
