@@ -82,12 +82,15 @@ def _timestamp_or_text(found: list[BadDate]) -> Any:
 
 def _expanded_size(root: yaml.Node, limit: int) -> int:
     sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()  # entered, not yet sized: the path from the root
     # Iterative post-order walk: deep nesting must not hit Python's recursion limit.
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
     while stack:
         node, children_done = stack.pop()
         if id(node) in sizes:
             continue
+        if not children_done and id(node) in open_nodes:
+            raise YamlTooLarge(limit + 1)  # an alias inside its own anchor expands forever
         if isinstance(node, yaml.ScalarNode):
             sizes[id(node)] = 1
             continue
@@ -100,7 +103,9 @@ def _expanded_size(root: yaml.Node, limit: int) -> int:
             if total > limit:
                 raise YamlTooLarge(total)
             sizes[id(node)] = total
+            open_nodes.discard(id(node))
         else:
+            open_nodes.add(id(node))
             stack.append((node, True))
             stack.extend((c, False) for c in children if id(c) not in sizes)
     return sizes[id(root)]
@@ -128,7 +133,19 @@ def load_document(text: str, limit: int | None = None) -> Document:
             return Document(None, None)
         if limit is not None or _may_have_anchors(text):
             _expanded_size(node, bound)
-        return Document(loader.construct_document(node), node, tuple(bad_dates))
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, OverflowError, AttributeError, KeyError, TypeError) as exc:
+            # PyYAML's scalar constructors fail like this on a malformed value ("!!int abc",
+            # "!!timestamp soon", "!!bool maybe"); the node being built is the last one entered.
+            bad = next(reversed(getattr(loader, "recursive_objects", {})), None)
+            kind = bad.tag.rsplit(":", 1)[-1] if bad is not None else "value"
+            reason = f": {exc}" if isinstance(exc, ValueError | OverflowError) else ""
+            mark = bad.start_mark if bad is not None else None
+            raise yaml.constructor.ConstructorError(
+                None, None, f"not a valid {kind}{reason}", mark
+            ) from None
+        return Document(data, node, tuple(bad_dates))
     finally:
         loader.dispose()
 
