@@ -39,14 +39,7 @@ QUICK = soak.QUICK
 
 # Accepted by `coursemate import` on main today, each with why. Remove a name once the import
 # refuses it (the marks are strict: an unexpected pass fails the suite).
-PENDING = {
-    **dict.fromkeys(
-        ["note-osc52", "note-csi", "note-bidi"],
-        "import keeps learner text with escape sequences and BiDi as written (shown stripped); "
-        "refusing it is still to decide",
-    ),
-    "deep-in-item": "import sets no depth limit on the fields of an item it does not know",
-}
+PENDING: dict[str, str] = {}
 
 
 def test_sigkill_while_marking_loses_no_acknowledged_mark(tmp_path: Path) -> None:
