@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from coursemate.progress.store import Store
+from coursemate.progress.store import Store, StoreError
 from coursemate.ui.app import CoursemateApp
 from coursemate.ui.screens.catchup import CatchupScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
@@ -154,6 +154,37 @@ def test_reload_changes_puts_back_what_a_replaced_or_deleted_file_lost(tmp_path:
     assert mine.changed_on_disk()
     assert not mine.reload_changes()  # nothing new to show
     assert mine.dirty and mine.done_keys(COURSE_ID) == {FIRST, M3[0]}
+
+
+def test_a_newer_coursemates_file_makes_the_store_read_only_until_it_is_gone(
+    tmp_path: Path,
+) -> None:
+    mine = Store.open(tmp_path, "alice")
+    mine.set_done(COURSE_ID, FIRST, True)
+    mine.save()
+    good = tmp_path / "good.json"
+    shutil.copy(mine.path, good)
+    newer = tmp_path / "newer.json"
+    newer.write_text(json.dumps({"schema_version": 99, "courses": {}}), encoding="utf-8")
+    os.replace(newer, mine.path)
+
+    assert mine.changed_on_disk()
+    with pytest.raises(StoreError, match="newer coursemate"):
+        mine.reload_changes()
+    assert mine.read_only and not mine.changed_on_disk()  # its signature is remembered
+
+    # The newer file goes (a sync engine brings the older copy back), another shell marks.
+    os.replace(good, mine.path)
+    other = Store.open(tmp_path, "alice")
+    other.set_done(COURSE_ID, M3[0], True)
+    other.save()
+    assert mine.changed_on_disk()
+    assert mine.reload_changes()
+    assert not mine.read_only and mine.done_keys(COURSE_ID) == {FIRST, M3[0]}
+    assert "can be read by this coursemate again" in mine.messages[-1]
+    mine.set_done(COURSE_ID, M3[1], True)
+    mine.save()
+    assert Store.open(tmp_path, "alice").done_keys(COURSE_ID) == {FIRST, M3[0], M3[1]}
 
 
 # --- the app's part ------------------------------------------------------------------------

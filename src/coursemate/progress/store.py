@@ -66,6 +66,9 @@ class Store(LearnerState):
         self._save_lock = threading.Lock()  # one save at a time within this process
         # How often merging the file changed this store: the open app repaints when it moves.
         self.disk_merges = 0
+        # Read-only because a newer coursemate's file is there (not for good: the watch keeps
+        # looking, and a file this version can read again makes the store writable again).
+        self._newer_file = False
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -109,6 +112,8 @@ class Store(LearnerState):
             )
         elif disk.state == "newer":
             self._open_newer(disk)
+            self._newer_file = True
+            self._file.seen(disk)
         elif disk.state == "ok" and disk.doc is not None:
             self._take(disk.doc)
             self._file.seen(disk)
@@ -223,7 +228,8 @@ class Store(LearnerState):
             self._merge_backup()
             self._file.gone()
         elif disk.state == "newer":
-            self.read_only = True
+            self.read_only = self._newer_file = True
+            self._file.seen(disk)
             message = (
                 f"{self.path} was just written by a newer coursemate (schema version "
                 f"{disk.reason}); it is now read-only here and was not overwritten" + self._rescue()
@@ -292,7 +298,7 @@ class Store(LearnerState):
 
         A file that cannot even be stat'ed counts as changed, so ``reload_changes`` reports why.
         """
-        if self.read_only:
+        if self.read_only and not self._newer_file:
             return False
         return self._file.changed()
 
@@ -306,7 +312,7 @@ class Store(LearnerState):
         writes it back: nothing shown is lost.
         """
         with self._save_lock, self._file.locked():
-            if self.read_only:
+            if self.read_only and not (self._newer_file and self._readable_again()):
                 return False
             before, merges = self._file.signature, self.disk_merges
             self._merge_disk()
@@ -315,6 +321,20 @@ class Store(LearnerState):
                 with self._lock:
                     self._mark_dirty()
             return self.disk_merges != merges
+
+    def _readable_again(self) -> bool:
+        """The newer coursemate's file was replaced by one this version reads (a sync engine
+        brought an older copy back, or the learner went back a version): writable again, and
+        the file is merged in as usual. (File lock held.)"""
+        disk = self._file.read()
+        if disk.state == "newer":
+            self._file.seen(disk)
+            return False
+        self.read_only = self._newer_file = False
+        self.messages.append(
+            f"{self.path} can be read by this coursemate again: changes are saved again."
+        )
+        return True
 
     def _disk_lacks(self) -> bool:
         """Does the file miss registers this store holds? (File lock held.)"""
