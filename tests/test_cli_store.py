@@ -81,6 +81,13 @@ def test_course_argument_is_recognised(tmp_path: Path, data_dir: Path) -> None:
     explicit = run("mark", "--course", str(MINIMAL), key, "--undo", "--learner", "Bo")
     assert explicit.returncode == 0, explicit.stderr
     assert Store.open(data_dir, "Bo").done_keys(course.identity) == frozenset()
+    # Options may stand between the course and its keys, as for every other command.
+    between = run("mark", str(MINIMAL), "--learner", "Bo", key, "--undo")
+    assert between.returncode == 0, between.stderr
+    assert f"{key}" in between.stdout
+    # An unknown option is still a usage error, not a key.
+    unknown = run("mark", str(MINIMAL), "--learner", "Bo", key, "--bogus")
+    assert unknown.returncode == 2 and "unrecognized arguments: --bogus" in unknown.stderr
     # Only a course, no keys: a usage error.
     only = run("mark", str(MINIMAL))
     assert only.returncode == 2 and "no keys given" in only.stderr

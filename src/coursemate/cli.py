@@ -56,7 +56,15 @@ def _with_default_command(argv: list[str]) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = _with_default_command(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser(args_list[0] if args_list[0] in COMMANDS else None)
-    args = parser.parse_args(args_list)
+    args, extra = parser.parse_known_args(args_list)
+    words = getattr(args, "words", None)
+    if extra and isinstance(words, list) and not any(w.startswith("-") for w in extra):
+        # ``mark COURSE --learner ann KEY``: argparse ends a list of words at the first
+        # option; the words after it belong to the same list.
+        words.extend(extra)
+    elif extra:
+        unknown = [w for w in extra if w.startswith("-")] or extra
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         return int(args.func(args) or 0)
     # Messages name files and quote keys, ids and names from courses, stores and imports.
