@@ -436,3 +436,22 @@ def test_the_learner_state_needs_no_file() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_a_store_linked_into_another_folder_is_written_through_the_link(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "data", "Ana")
+    store.set_done(CID, A, True)
+    store.save()
+    synced = tmp_path / "synced"
+    synced.mkdir()
+    target = synced / store.path.name
+    store.path.rename(target)
+    store.path.symlink_to(target)
+
+    again = Store.open(tmp_path / "data", "Ana")
+    again.set_done(CID, B, True)
+    again.save()
+    link = tmp_path / "data" / target.name
+    assert link.is_symlink() and link.resolve() == target
+    assert Store.open(tmp_path / "data", "Ana").done_keys(CID) == {A, B}
+    assert '"done"' in target.read_text(encoding="utf-8") and B in target.read_text("utf-8")

@@ -89,7 +89,12 @@ class Store(LearnerState):
             raise StoreError(
                 f"cannot create the data directory {data_dir}: {exc.strerror or exc}"
             ) from exc
-        store = cls(data_dir, name, data_dir / f"{learner_stem(name)}.json")
+        path = data_dir / f"{learner_stem(name)}.json"
+        if path.is_symlink():
+            # A store linked into another folder (a synced one): saves replace the file the
+            # link points at, never the link (which would quietly stop the syncing).
+            path = path.resolve()
+        store = cls(data_dir, name, path)
         with store._file.locked():
             store._file.remove_stale_temps()
             store._start()
