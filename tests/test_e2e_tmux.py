@@ -73,28 +73,3 @@ def test_markup_and_escapes_appear_literally(terminal: Terminal, tmp_path: Path)
     terminal.keys("q")
     terminal.wait_for("EXIT=0")
     terminal.assert_restored()
-
-
-def test_keys_after_a_filter_act_on_the_highlighted_item(
-    terminal: Terminal, dirs: dict[str, Path]
-) -> None:
-    """Issue #13: after `n` and a filter, the pane and `e` follow the highlighted match."""
-    terminal.run(f"{COURSEMATE} --learner new; echo EXIT=$?")
-    terminal.wait_for("Agile Product Management I")
-    terminal.keys("n")
-    terminal.wait_for("space marks it done")
-    terminal.keys("/")
-    # Keys that arrive before the box has focus go to the tree (Textual forwards each key
-    # to the widget focused when it arrives): wait for the box.
-    terminal.wait_for("Filter titles, content, notes…")
-    terminal.run("Product Box")  # typed into the filter, then enter
-    terminal.wait_for("Not chosen — space chooses it.")
-    terminal.keys("e")
-    terminal.wait_for("Note on Develop a Product Vision by creating a Product Box.")
-    terminal.keys("Escape")  # cancel the note (alone: escape then q would read as alt+q)
-    terminal.wait_for("No note yet — press e to write one.")  # the dialog covered it
-    terminal.keys("q")
-    terminal.wait_for("EXIT=0")
-    terminal.assert_restored()
-    store = Store.open(dirs["data"], "new")
-    assert store.last_position(COURSE_ID) == "m2/a/x/55e0eaae"
