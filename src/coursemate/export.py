@@ -14,6 +14,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
+from coursemate.course.model import Course, Resource
 from coursemate.course.text import clean, one_line
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
@@ -30,7 +31,6 @@ from coursemate.progress.maths import ModuleProgress, course_progress
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from coursemate.course.model import Course
     from coursemate.progress.maths import CourseProgress
     from coursemate.progress.store import Store
 
@@ -86,8 +86,9 @@ def next_line(
     done. ``inline`` makes course text safe where it goes: ``one_line`` for the terminal,
     ``md_inline`` for the Markdown export."""
     key = progress.next_unfinished()
+    # A resource's key (what ``next_unfinished`` gives); anything else names nothing to read.
     found = course.find(key) if key else None
-    if key is None or found is None:
+    if key is None or not isinstance(found, Resource):
         return None
     return f"Next: {inline(found.title)} [{inline(key)}]"
 

@@ -278,7 +278,8 @@ def build_course(
         legacy.get("skilllevel"),
         proficiencies[0] if isinstance(proficiencies, list) and proficiencies else None,
     )
-    card = data.get("card") if isinstance(data.get("card"), Mapping) else {}
+    card_field = data.get("card")
+    card = card_field if isinstance(card_field, Mapping) else {}
     syllabus_ctx, syllabus = sources["syllabus"]
     before_ctx, before = sources["syllabusBefore"]
     modules = parse_modules(syllabus_ctx, syllabus)
