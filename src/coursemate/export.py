@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.model import Course, Resource
-from coursemate.course.text import clean, one_line
+from coursemate.course.text import clean, json_text, one_line
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
     ORPHANED,
@@ -35,6 +35,19 @@ if TYPE_CHECKING:
     from coursemate.progress.store import Store
 
 EXPORT_FORMAT = "coursemate-progress"
+
+# What can be exported: progress as Markdown or JSON, or the catch-up report.
+ExportKind = Literal["markdown", "json", "catchup"]
+
+
+def render(kind: ExportKind, course: Course, store: Store) -> str:
+    """The text of one export, ending in a newline: what ``coursemate export`` prints and the
+    app writes to a file."""
+    if kind == "catchup":
+        return catchup_markdown(course, store)
+    if kind == "json":
+        return json_text(progress_json(course, store)) + "\n"
+    return progress_markdown(course, store)
 
 
 def _figures(p: ModuleProgress) -> dict[str, int]:
