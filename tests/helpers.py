@@ -69,6 +69,12 @@ def make_app(tmp_path: Path, **options: object) -> CoursemateApp:
     return create_app(AppOptions(**opts))  # type: ignore[arg-type]
 
 
+def top_screen(app: App[Any]) -> Screen[Any]:
+    """The app's top screen, read afresh. A call, so mypy does not carry an ``isinstance`` on
+    ``app.screen`` from before a key press over to after it, when another screen is on top."""
+    return app.screen
+
+
 async def until_screen(pilot: Pilot[int], screen_type: type[S]) -> S:
     """Wait for the loader worker until a ``screen_type`` screen is on top, and return it."""
     app = pilot.app

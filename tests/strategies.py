@@ -64,8 +64,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _plain(dumper: yaml.SafeDumper, value: Plain) -> yaml.ScalarNode:
-    # Tagged with what the text resolves to, so the emitter writes it plain, unquoted.
-    tag = dumper.resolve(yaml.ScalarNode, str(value), (True, False))
+    # Tagged with what the text resolves to, so the emitter writes it plain, unquoted. (The
+    # PyYAML stubs leave ``resolve`` unannotated.)
+    tag: str = dumper.resolve(yaml.ScalarNode, str(value), (True, False))  # type: ignore[no-untyped-call]
     return dumper.represent_scalar(tag, str(value))
 
 

@@ -8,15 +8,19 @@ import io
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
+from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from coursemate import paths
 from coursemate.course.model import Resource
 from coursemate.gc_policy import pause_for_start
+from coursemate.progress.document import next_status
 from coursemate.settings import load_settings
 from coursemate.ui.app import SETTLE_DELAY
 from coursemate.ui.screens.error import (
@@ -27,13 +31,14 @@ from coursemate.ui.screens.error import (
 )
 from coursemate.ui.screens.picker import PickerScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
-from coursemate.ui.screens.study import StudyScreen, next_status
+from coursemate.ui.screens.study import StudyScreen
 from helpers import (
     COURSE_ID,
     go,
     make_app,
     store_on_disk,
     study,
+    top_screen,
     tree_of,
     until_screen,
     write_course,
@@ -92,7 +97,7 @@ async def test_markup_and_escapes_in_course_text_show_literally(tmp_path: Path) 
         await pilot.press("r")
         reading = app.screen
         assert isinstance(reading, ReadingListScreen)
-        cell = reading.table.get_cell_at((0, 1))
+        cell = reading.table.get_cell_at(Coordinate(0, 1))
         assert cell.plain == f"¶ {HOSTILE_TITLE}"
 
 
@@ -136,7 +141,7 @@ syllabus:
         assert isinstance(app.screen, ProblemsScreen)
         assert any("no duration" in p.message for p in app.screen.problems)
         await pilot.press("escape")
-        assert app.screen is screen
+        assert top_screen(app) is screen
 
 
 async def test_w_is_not_offered_for_a_clean_course(tmp_path: Path) -> None:
@@ -401,6 +406,7 @@ def collection_paused() -> Iterator[None]:
 async def test_the_app_turns_garbage_collection_back_on_once_started(
     tmp_path: Path, reference_path: Path, opens: str
 ) -> None:
+    screen_type: type[Screen[Any]]
     if opens == "course":
         target, screen_type = reference_path, StudyScreen
     elif opens == "broken course":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.screen import Screen
@@ -147,7 +148,7 @@ def report_outline(report: str) -> tuple[list[str], list[str]]:
     return items, labels
 
 
-def labels_of(screen: Screen[object], selector: str) -> list[str]:
+def labels_of(screen: Screen[Any], selector: str) -> list[str]:
     return [str(label.render()) for label in screen.query(selector).results(Label)]
 
 

@@ -15,11 +15,11 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from coursemate.course.model import Course
 from coursemate.progress.catchup import catchup_reminder
 from coursemate.progress.checklist import GONE, ORPHANED, build_checklist
+from coursemate.progress.document import next_status
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.screens.catchup import (
     CatchupScreen,
     ChecklistView,
-    next_status,
     parse_day,
     when,
 )
@@ -284,7 +284,7 @@ async def test_d_sets_the_learners_date(course: Course, store: Store, own_key: s
         await pilot.press(*"2025-12-01", "enter")
         assert store.catchup_date(course.identity) == date(2025, 12, 1)
         assert text_of(app, "#catchup-date") == ("catch-up on 2025-12-01 · in 12 days · set by you")
-        assert pilot.app.focused is pilot.app.screen.query_one(ChecklistView)
+        assert pilot.app.screen.query_one(ChecklistView).has_focus
         await pilot.app.workers.wait_for_complete()
     assert fresh(store).catchup_date(course.identity) == date(2025, 12, 1)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -75,7 +76,11 @@ operations = st.lists(
 )
 
 
-def apply(store: Store, cid: str, ops: list[tuple[str, object, object]]) -> None:
+# An operation: its kind, then its two arguments, whose types depend on the kind.
+Op = tuple[str, Any, Any]
+
+
+def apply(store: Store, cid: str, ops: list[Op]) -> None:
     for kind, a, b in ops:
         if kind == "done":
             store.set_done(cid, str(a), bool(b))
@@ -84,9 +89,9 @@ def apply(store: Store, cid: str, ops: list[tuple[str, object, object]]) -> None
         elif kind == "note":
             store.set_note(cid, str(a), str(b))
         elif kind == "status":
-            store.set_status(cid, str(a), str(b))
+            store.set_status(cid, str(a), b)
         elif kind == "reflection":
-            field, text = b  # type: ignore[misc]
+            field, text = b
             store.set_reflection(cid, str(a), field, text)
         elif kind == "prompt":
             store.set_catchup_prompt(cid, str(a), str(b))
@@ -95,7 +100,7 @@ def apply(store: Store, cid: str, ops: list[tuple[str, object, object]]) -> None
         elif kind == "position":
             store.set_last_position(cid, str(a))
         elif kind == "date":
-            store.set_catchup_date(cid, a)  # type: ignore[arg-type]
+            store.set_catchup_date(cid, a)
 
 
 def view(store: Store, cid: str) -> dict[str, object]:
@@ -118,7 +123,7 @@ def view(store: Store, cid: str) -> dict[str, object]:
 )
 @given(mine=operations, theirs=operations)
 def test_export_then_import_merges_like_two_processes(
-    minimal: Course, tmp_path_factory: pytest.TempPathFactory, mine: list, theirs: list
+    minimal: Course, tmp_path_factory: pytest.TempPathFactory, mine: list[Op], theirs: list[Op]
 ) -> None:
     cid = minimal.identity
     folder = tmp_path_factory.mktemp("roundtrip")

@@ -8,7 +8,7 @@ from textwrap import dedent
 from zoneinfo import ZoneInfo
 
 import pytest
-from icalendar import Calendar
+from icalendar import Calendar, Component
 
 from coursemate.agenda import build_agenda
 from coursemate.course.reader import load_course
@@ -21,7 +21,7 @@ def parse(data: bytes) -> Calendar:
     return Calendar.from_ical(data)
 
 
-def vevents(calendar: Calendar) -> list:
+def vevents(calendar: Calendar) -> list[Component]:
     return list(calendar.walk("VEVENT"))
 
 

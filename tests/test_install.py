@@ -45,7 +45,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert build.returncode == 0, build.stderr
     (wheel,) = wheels.glob("coursemate-*.whl")
     with zipfile.ZipFile(wheel) as archive:
-        assert "coursemate/courses/professional-scrum-product-owner.md" in archive.namelist()
+        names = archive.namelist()
+    assert "coursemate/courses/professional-scrum-product-owner.md" in names
+    # PEP 561: the marker that tells type checkers the installed package carries its types.
+    assert "coursemate/py.typed" in names
 
     env_dir = base / "venv"
     # A fresh venv on the base interpreter; this environment's packages are added after the

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from coursemate.progress.store import Store, StoreError
 from coursemate.ui.app import CoursemateApp
@@ -320,7 +321,7 @@ async def test_other_open_screens_show_fresh_data(tmp_path: Path) -> None:
 
         await pilot.press("escape", "C")
         catchup = await until_screen(pilot, CatchupScreen)
-        checklist = catchup.query_one("#catchup-list")
+        checklist = catchup.query_one("#catchup-list", OptionList)
         await coursemate_mark(tmp_path / "data", M3_EXPERIMENT)
         await until(pilot, "the chosen experiment", lambda: catchup.checklist.total == 1)
         assert checklist.option_count == 2  # the module heading and the experiment

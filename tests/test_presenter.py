@@ -13,7 +13,7 @@ from coursemate.course.reader import load_course
 from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.presenter import PresenterScreen
 from coursemate.ui.widgets.countdown import Countdown, ModuleTimer, format_seconds
-from helpers import FakeClock, Host
+from helpers import FakeClock, Host, top_screen
 
 
 def text_of(screen: PresenterScreen, selector: str) -> str:
@@ -242,7 +242,7 @@ async def test_agenda_screen_lists_sessions_and_opens_the_presenter(course: Cour
         await pilot.press("p")
         assert isinstance(app.screen, PresenterScreen)
         await pilot.press("escape")
-        assert app.screen is screen
+        assert top_screen(app) is screen
         await pilot.press("escape")
         assert not isinstance(app.screen, AgendaScreen)
 

@@ -180,9 +180,10 @@ def test_a_bad_field_is_a_warning_and_the_rest_loads() -> None:
     assert warning.severity == "warning"
     assert warning.field == "syllabus[2].learningResources[0].duration"
     assert warning.message == "expected minutes as a whole number, got 'ten'; treated as missing"
-    assert (warning.line, warning.column) == (16, 19)
-    text = (DATA / "bad-duration.md").read_text().splitlines()[warning.line - 1]
-    assert text[warning.column - 1 :] == "ten"
+    line, column = warning.line, warning.column
+    assert (line, column) == (16, 19) and line is not None and column is not None
+    text = (DATA / "bad-duration.md").read_text().splitlines()[line - 1]
+    assert text[column - 1 :] == "ten"
     assert str(warning).startswith(f"{DATA / 'bad-duration.md'}:16:19 (syllabus[2]")
     # The field is treated as missing; everything else is there.
     assert [m.minutes for m in course.modules] == [60, 60, 60]

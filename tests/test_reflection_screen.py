@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.screen import Screen
@@ -22,7 +23,7 @@ HOSTILE_TITLE = "Try [bold]this[/bold] and [link=https://x.test]that[/link] \x1b
 class SchedulingApp(Host):
     """An app with its own autosave, as CoursemateApp has: the form must use it."""
 
-    def __init__(self, make: Callable[[], Screen[object]]) -> None:
+    def __init__(self, make: Callable[[], Screen[Any]]) -> None:
         super().__init__(make)
         self.save_requests = 0
 

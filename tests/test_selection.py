@@ -12,7 +12,7 @@ import asyncio
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -102,9 +102,9 @@ def folder_course(base: Path) -> Path:
 
 
 def rendered(renderable: object) -> str:
-    console = Console(width=80, color_system=None, file=io.StringIO())
-    console.print(renderable)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    out = io.StringIO()
+    Console(width=80, color_system=None, file=out).print(renderable)
+    return out.getvalue()
 
 
 @dataclass
@@ -175,7 +175,7 @@ DYNAMIC = {
 }
 
 
-def footer_keys(screen: Screen[object]) -> set[str]:
+def footer_keys(screen: Screen[Any]) -> set[str]:
     return {key.action for key in screen.query("FooterKey")}  # type: ignore[attr-defined]
 
 
@@ -208,7 +208,12 @@ async def act(run: Run, key: str) -> None:
     item = run.highlighted()
     app, pilot, store, cid = run.app, run.pilot, run.screen.store, run.cid
     run.count += 1
-    chosen = isinstance(item, Experiment | OwnExperiment) and store.is_chosen(cid, item.key)
+    chosen_key = (
+        item.key
+        if isinstance(item, Experiment | OwnExperiment) and store.is_chosen(cid, item.key)
+        else None
+    )
+    chosen = chosen_key is not None
     if key == "space":
         done = store.done_keys(cid)
         node = run.tree.cursor_node
@@ -223,8 +228,8 @@ async def act(run: Run, key: str) -> None:
             assert node is not None and (node.is_expanded != expanded or not node.allow_expand)
     elif key == "e":
         await pilot.press("e")
-        if chosen:
-            assert isinstance(app.screen, ReflectionScreen) and app.screen.key == item.key
+        if chosen_key is not None:
+            assert isinstance(app.screen, ReflectionScreen) and app.screen.key == chosen_key
             await pilot.press("escape")
         elif isinstance(item, Course | PrereadingGroup):
             assert app.screen is run.screen
@@ -259,11 +264,12 @@ async def act(run: Run, key: str) -> None:
             assert [(o.assignment_key, o.text) for o in added] == [(assignment.key, text)]
             assert run.highlighted() == added[0]
     elif key == "s":
-        status = store.experiment(cid, item.key).status if chosen else None  # type: ignore[union-attr]
+        before = store.experiment(cid, chosen_key) if chosen_key is not None else None
         await pilot.press("s")
-        if chosen:
-            state = store.experiment(cid, item.key)
-            assert state is not None and state.status == next_status(status or "")
+        if chosen_key is not None:
+            state = store.experiment(cid, chosen_key)
+            assert before is not None and state is not None
+            assert state.status == next_status(before.status)
     if app.screen is not run.screen:  # a dialog left open by a key the item does not take
         await pilot.press("escape")
     assert app.screen is run.screen

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from coursemate.course.text import clean, one_line
+from coursemate.course.model import Course, Resource
+from coursemate.course.text import clean, json_text, one_line
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
     ORPHANED,
@@ -30,11 +31,23 @@ from coursemate.progress.maths import ModuleProgress, course_progress
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from coursemate.course.model import Course
     from coursemate.progress.maths import CourseProgress
     from coursemate.progress.store import Store
 
 EXPORT_FORMAT = "coursemate-progress"
+
+# What can be exported: progress as Markdown or JSON, or the catch-up report.
+ExportKind = Literal["markdown", "json", "catchup"]
+
+
+def render(kind: ExportKind, course: Course, store: Store) -> str:
+    """The text of one export, ending in a newline: what ``coursemate export`` prints and the
+    app writes to a file."""
+    if kind == "catchup":
+        return catchup_markdown(course, store)
+    if kind == "json":
+        return json_text(progress_json(course, store)) + "\n"
+    return progress_markdown(course, store)
 
 
 def _figures(p: ModuleProgress) -> dict[str, int]:
@@ -86,8 +99,9 @@ def next_line(
     done. ``inline`` makes course text safe where it goes: ``one_line`` for the terminal,
     ``md_inline`` for the Markdown export."""
     key = progress.next_unfinished()
+    # A resource's key (what ``next_unfinished`` gives); anything else names nothing to read.
     found = course.find(key) if key else None
-    if key is None or found is None:
+    if key is None or not isinstance(found, Resource):
         return None
     return f"Next: {inline(found.title)} [{inline(key)}]"
 

@@ -43,17 +43,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from coursemate import export
-    from coursemate.course.text import json_text, one_line
+    from coursemate.course.text import one_line
 
     course = load_cached(args.course)
     store = open_store(args)
-    if args.catchup:
-        text = export.catchup_markdown(course, store)
-    elif args.format == "json":
-        text = json_text(export.progress_json(course, store)) + "\n"
-    else:
-        text = export.progress_markdown(course, store)
-    written = write_output(text, args.output)
+    kind: export.ExportKind = "catchup" if args.catchup else args.format
+    written = write_output(export.render(kind, course, store), args.output)
     if written is not None:
         print(f"Wrote {one_line(str(written))}", file=sys.stderr)
     return 0

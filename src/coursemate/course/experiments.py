@@ -10,7 +10,7 @@ import functools
 import re
 from typing import TYPE_CHECKING, Any
 
-from coursemate.course import fields as f
+from coursemate.course import fields
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -29,16 +29,16 @@ def _block_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").disable("inline")
 
 
-def parse_experiments(ctx: f.Context, value: Any, path: str) -> list[str]:
+def parse_experiments(ctx: fields.Context, value: Any, path: str) -> list[str]:
     if value is None or value == "":
         return []
     if isinstance(value, list):
         return [
             text
             for i, v in enumerate(value)
-            if (text := f.markdown(ctx, v, f"{path}[{i}]").strip())
+            if (text := fields.markdown(ctx, v, f"{path}[{i}]").strip())
         ]
-    text = f.markdown(ctx, value, path)
+    text = fields.markdown(ctx, value, path)
     return split_markdown(text)
 
 

@@ -17,8 +17,7 @@ from typing import Any
 
 import yaml
 
-from coursemate.course import dates, yamlsafe
-from coursemate.course import fields as f
+from coursemate.course import dates, fields, yamlsafe
 from coursemate.course.errors import CourseError
 from coursemate.course.experiments import parse_experiments
 from coursemate.course.keys import KeyAllocator, experiment_key, module_key, named_key, slug
@@ -199,23 +198,23 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
     data = {} if doc.data is None else doc.data
     if not isinstance(data, Mapping):
         raise CourseError(
-            f"the front matter must be a mapping of fields, got {f.describe(data)}",
+            f"the front matter must be a mapping of fields, got {fields.describe(data)}",
             file=file,
             line=offset + 1,
             column=1,
         )
-    top = f.Context(file, doc.root, offset)
+    top = fields.Context(file, doc.root, offset)
     swept = [(top, doc)]
     top.check_keys(data, TOP_KEYS, "")
     # ``syllabus.yaml`` beside the file takes precedence, key by key, over the front matter's
     # ``syllabus`` and ``syllabusBefore``; problems are reported against the file that holds them.
-    sources: dict[str, tuple[f.Context, Any]] = {
+    sources: dict[str, tuple[fields.Context, Any]] = {
         key: (top, data.get(key)) for key in ("syllabus", "syllabusBefore")
     }
     if source.syllabus_file is not None and source.syllabus_data is not None:
         ext_file = source.syllabus_file
         ext = parse_yaml(decode(source.syllabus_data, ext_file), ext_file)
-        ext_ctx = f.Context(ext_file, ext.root, 0, top.warnings)
+        ext_ctx = fields.Context(ext_file, ext.root, 0, top.warnings)
         swept.append((ext_ctx, ext))
         if isinstance(ext.data, list):  # a bare list of modules
             sources["syllabus"] = (ext_ctx, ext.data)
@@ -226,7 +225,7 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
                     sources[key] = (ext_ctx, ext.data[key])
         elif ext.data is not None:
             raise CourseError(
-                f"expected a mapping with 'syllabus', got {f.describe(ext.data)}",
+                f"expected a mapping with 'syllabus', got {fields.describe(ext.data)}",
                 file=ext_file,
                 line=1,
                 column=1,
@@ -237,7 +236,7 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
     return replace(course, warnings=tuple(top.warnings))
 
 
-def _warn_bad_dates(ctx: f.Context, doc: yamlsafe.Document) -> None:
+def _warn_bad_dates(ctx: fields.Context, doc: yamlsafe.Document) -> None:
     """Impossible dates that no field read (and so warned about) are still reported."""
     for text in sorted(doc.bad_dates, key=lambda d: (d.line, d.column)):
         if not text.reported:
@@ -250,8 +249,8 @@ def _first(*values: Any) -> Any:
 
 def build_course(
     data: Mapping[str, Any],
-    sources: Mapping[str, tuple[f.Context, Any]],
-    top: f.Context,
+    sources: Mapping[str, tuple[fields.Context, Any]],
+    top: fields.Context,
     file: Path,
     body: str,
     site_url: str | None,
@@ -262,12 +261,12 @@ def build_course(
         if isinstance(data.get(block), Mapping):
             legacy.update(data[block])
     written_title = _first(data.get("title"), data.get("shortTitle"), data.get("short_title"))
-    title = f.title(top, written_title, "title")
+    title = fields.title(top, written_title, "title")
     if written_title is None:  # a title of the wrong type has been warned about already
         top.warn("the course has no title", "title")
     identity = (
-        f.identifier(data.get("id"))
-        or slug(f.identifier(data.get("slug")), 120)
+        fields.identifier(data.get("id"))
+        or slug(fields.identifier(data.get("slug")), 120)
         or slug(title, 120)
         or slug(file.parent.name if file.name == "index.md" else file.stem, 120)
         or "course"
@@ -278,7 +277,8 @@ def build_course(
         legacy.get("skilllevel"),
         proficiencies[0] if isinstance(proficiencies, list) and proficiencies else None,
     )
-    card = data.get("card") if isinstance(data.get("card"), Mapping) else {}
+    card_field = data.get("card")
+    card = card_field if isinstance(card_field, Mapping) else {}
     syllabus_ctx, syllabus = sources["syllabus"]
     before_ctx, before = sources["syllabusBefore"]
     modules = parse_modules(syllabus_ctx, syllabus)
@@ -286,27 +286,31 @@ def build_course(
     return Course(
         identity=identity,
         title=title,
-        code=f.title(
+        code=fields.title(
             top, _first(data.get("code"), legacy.get("code"), data.get("programCode")), "code"
         ),
-        level=f.title(top, level, "level"),
-        description=f.markdown(
+        level=fields.title(top, level, "level"),
+        description=fields.markdown(
             top,
             _first(data.get("description"), card.get("content"), legacy.get("lead")),
             "description",
         ),
-        introduction=f.markdown(top, data.get("introduction"), "introduction"),
-        overview=f.markdown(top, _first(data.get("overview"), legacy.get("details")), "overview"),
-        outcomes=f.markdown(top, data.get("outcomes"), "outcomes"),
-        objectives=f.markdown(
+        introduction=fields.markdown(top, data.get("introduction"), "introduction"),
+        overview=fields.markdown(
+            top, _first(data.get("overview"), legacy.get("details")), "overview"
+        ),
+        outcomes=fields.markdown(top, data.get("outcomes"), "outcomes"),
+        objectives=fields.markdown(
             top, _first(data.get("objectives"), legacy.get("objectives")), "objectives"
         ),
-        prerequisites=f.markdown(
+        prerequisites=fields.markdown(
             top, _first(data.get("prerequisites"), legacy.get("prerequisites")), "prerequisites"
         ),
-        audience=f.markdown(top, _first(data.get("audience"), legacy.get("audience")), "audience"),
-        trainers=f.string_list(top, data.get("trainers"), "trainers"),
-        assessment=f.markdown(
+        audience=fields.markdown(
+            top, _first(data.get("audience"), legacy.get("audience")), "audience"
+        ),
+        trainers=fields.string_list(top, data.get("trainers"), "trainers"),
+        assessment=fields.markdown(
             top, _first(data.get("assessment"), legacy.get("certification")), "assessment"
         ),
         prereading=parse_prereading(before_ctx, before),
@@ -314,24 +318,24 @@ def build_course(
         events=parse_events(top, data.get("events"), modules),
         source=file,
         site_url=site_url,
-        body=f.markdown(top, body, "body"),
+        body=fields.markdown(top, body, "body"),
     )
 
 
-def parse_prereading(ctx: f.Context, value: Any) -> tuple[Resource, ...]:
+def parse_prereading(ctx: fields.Context, value: Any) -> tuple[Resource, ...]:
     alloc = KeyAllocator()
     items: list[Resource] = []
-    for _, path, entry in f.mappings(ctx, value, "syllabusBefore"):
+    for _, path, entry in fields.mappings(ctx, value, "syllabusBefore"):
         ctx.check_keys(entry, PREREADING_KEYS, path)
         links = tuple(
             Link(
-                title=f.title(ctx, m.get("title"), f"{where}.title"),
+                title=fields.title(ctx, m.get("title"), f"{where}.title"),
                 url=_link(ctx, m, ("url", "link"), where),
-                type=f.title(ctx, m.get("type"), f"{where}.type"),
+                type=fields.title(ctx, m.get("type"), f"{where}.type"),
             )
-            for _, where, m in f.mappings(ctx, entry.get("resources"), f"{path}.resources")
+            for _, where, m in fields.mappings(ctx, entry.get("resources"), f"{path}.resources")
         )
-        title = f.title(ctx, entry.get("title"), f"{path}.title")
+        title = fields.title(ctx, entry.get("title"), f"{path}.title")
         link = _link(ctx, entry, ("link",), path) or next((lk.url for lk in links if lk.url), None)
         field = "duration" if entry.get("duration") not in (None, "") else "timeRequired"
         res = Resource(
@@ -340,12 +344,12 @@ def parse_prereading(ctx: f.Context, value: Any) -> tuple[Resource, ...]:
             kind="prereading",
             title=title,
             link=link,
-            minutes=f.minutes(ctx, entry.get(field), f"{path}.{field}"),
-            type=f.title(
+            minutes=fields.minutes(ctx, entry.get(field), f"{path}.{field}"),
+            type=fields.title(
                 ctx, _first(entry.get("type"), links[0].type if links else None), f"{path}.type"
             ),
-            weight=f.weight(ctx, entry.get("weight"), f"{path}.weight"),
-            description=f.markdown(ctx, entry.get("description"), f"{path}.description"),
+            weight=fields.weight(ctx, entry.get("weight"), f"{path}.weight"),
+            description=fields.markdown(ctx, entry.get("description"), f"{path}.description"),
             links=links,
         )
         _resource_warnings(ctx, res, entry, path, field)
@@ -359,13 +363,13 @@ def _by_weight(items: list[Resource]) -> list[Resource]:
 
 
 def _link(
-    ctx: f.Context, entry: Mapping[str, Any], names: tuple[str, ...], path: str
+    ctx: fields.Context, entry: Mapping[str, Any], names: tuple[str, ...], path: str
 ) -> str | None:
     """The first of the fields ``names`` that is written, as a link; a link the app will
     refuse to open (``javascript:``, ``file:``) is warned about here."""
     name = next((n for n in names if entry.get(n) not in (None, "")), names[0])
     field = f"{path}.{name}"
-    link = f.link(ctx, entry.get(name), field)
+    link = fields.link(ctx, entry.get(name), field)
     if link is not None and classify_link(link)[0] == "refused":
         ctx.warn(
             f"the link '{_shorten(link)}' will not be opened: only web links (http/https) are",
@@ -380,7 +384,7 @@ def _shorten(text: str, limit: int = 60) -> str:
 
 
 def _resource_warnings(
-    ctx: f.Context,
+    ctx: fields.Context,
     res: Resource,
     raw: Mapping[str, Any],
     path: str,
@@ -402,14 +406,14 @@ def _resource_warnings(
         ctx.warn(f"{name} has no duration", f"{path}.duration")
 
 
-def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
+def parse_modules(ctx: fields.Context, value: Any) -> tuple[Module, ...]:
     alloc = KeyAllocator()
     modules: list[Module] = []
     seen_ids: dict[str, int] = {}
-    for i, path, entry in f.mappings(ctx, value, "syllabus"):
+    for i, path, entry in fields.mappings(ctx, value, "syllabus"):
         ctx.check_keys(entry, MODULE_KEYS, path)
-        title = f.title(ctx, entry.get("title"), f"{path}.title")
-        module_id = f.identifier(entry.get("id")) or slug(title) or str(i + 1)
+        title = fields.title(ctx, entry.get("title"), f"{path}.title")
+        module_id = fields.identifier(entry.get("id")) or slug(title) or str(i + 1)
         if module_id in seen_ids:
             ctx.warn(
                 f"module id '{module_id}' is used twice (also by syllabus[{seen_ids[module_id]}])",
@@ -417,12 +421,14 @@ def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
             )
         seen_ids.setdefault(module_id, i)
         key = alloc(module_key(module_id, title))
-        minutes = f.minutes(ctx, entry.get("duration"), f"{path}.duration")
+        minutes = fields.minutes(ctx, entry.get("duration"), f"{path}.duration")
         if minutes is None and entry.get("duration") in (None, ""):
             ctx.warn(f"module '{title or module_id}' has no duration", f"{path}.duration")
-        content = f.markdown(ctx, entry.get("content"), f"{path}.content")
+        content = fields.markdown(ctx, entry.get("content"), f"{path}.content")
         if not content:
-            parts = [f.markdown(ctx, entry.get(k), f"{path}.{k}") for k in ("overview", "details")]
+            parts = [
+                fields.markdown(ctx, entry.get(k), f"{path}.{k}") for k in ("overview", "details")
+            ]
             content = "\n\n".join(p for p in parts if p)
         modules.append(
             Module(
@@ -441,12 +447,14 @@ def parse_modules(ctx: f.Context, value: Any) -> tuple[Module, ...]:
     return tuple(modules)
 
 
-def parse_resources(ctx: f.Context, value: Any, path: str, parent: str) -> tuple[Resource, ...]:
+def parse_resources(
+    ctx: fields.Context, value: Any, path: str, parent: str
+) -> tuple[Resource, ...]:
     alloc = KeyAllocator()
     items: list[Resource] = []
-    for _, rpath, entry in f.mappings(ctx, value, f"{path}.learningResources"):
+    for _, rpath, entry in fields.mappings(ctx, value, f"{path}.learningResources"):
         ctx.check_keys(entry, RESOURCE_KEYS, rpath)
-        title = f.title(ctx, entry.get("title"), f"{rpath}.title")
+        title = fields.title(ctx, entry.get("title"), f"{rpath}.title")
         link = _link(ctx, entry, ("link", "url"), rpath)
         res = Resource(
             # Keys are handed out in file order, before sorting, so a weight change keeps them.
@@ -454,10 +462,10 @@ def parse_resources(ctx: f.Context, value: Any, path: str, parent: str) -> tuple
             kind="resource",
             title=title,
             link=link,
-            minutes=f.minutes(ctx, entry.get("duration"), f"{rpath}.duration"),
-            type=f.title(ctx, entry.get("type"), f"{rpath}.type"),
-            weight=f.weight(ctx, entry.get("weight"), f"{rpath}.weight"),
-            description=f.markdown(ctx, entry.get("description"), f"{rpath}.description"),
+            minutes=fields.minutes(ctx, entry.get("duration"), f"{rpath}.duration"),
+            type=fields.title(ctx, entry.get("type"), f"{rpath}.type"),
+            weight=fields.weight(ctx, entry.get("weight"), f"{rpath}.weight"),
+            description=fields.markdown(ctx, entry.get("description"), f"{rpath}.description"),
             parent_key=parent,
         )
         _resource_warnings(ctx, res, entry, rpath)
@@ -465,11 +473,11 @@ def parse_resources(ctx: f.Context, value: Any, path: str, parent: str) -> tuple
     return tuple(_by_weight(items))
 
 
-def parse_assignment(ctx: f.Context, value: Any, path: str, parent: str) -> Assignment | None:
+def parse_assignment(ctx: fields.Context, value: Any, path: str, parent: str) -> Assignment | None:
     if value is None or value == "" or value == {}:
         return None
     if not isinstance(value, Mapping):
-        ctx.ignore(f"expected a mapping of fields, got {f.describe(value)}", path)
+        ctx.ignore(f"expected a mapping of fields, got {fields.describe(value)}", path)
         return None
     entry = value
     ctx.check_keys(entry, ASSIGNMENT_KEYS, path)
@@ -481,30 +489,30 @@ def parse_assignment(ctx: f.Context, value: Any, path: str, parent: str) -> Assi
     )
     return Assignment(
         key=key,
-        title=f.title(ctx, entry.get("title"), f"{path}.title") or "Assignment",
-        content=f.markdown(ctx, entry.get("content"), f"{path}.content"),
+        title=fields.title(ctx, entry.get("title"), f"{path}.title") or "Assignment",
+        content=fields.markdown(ctx, entry.get("content"), f"{path}.content"),
         experiments=experiments,
         parent_key=parent,
     )
 
 
-def parse_events(ctx: f.Context, value: Any, modules: tuple[Module, ...]) -> tuple[Event, ...]:
+def parse_events(ctx: fields.Context, value: Any, modules: tuple[Module, ...]) -> tuple[Event, ...]:
     by_id: dict[str, Module] = {}
     for m in modules:  # with a duplicated id, the first module wins (as with keys)
         by_id.setdefault(m.id, m)
     events: list[Event] = []
-    for i, path, entry in f.mappings(ctx, value, "events"):
+    for i, path, entry in fields.mappings(ctx, value, "events"):
         ctx.check_keys(entry, EVENT_KEYS, path)
         sessions = [
             _parse_session(ctx, s, where, f"e{i + 1}/s{j + 1}", by_id)
-            for j, where, s in f.mappings(ctx, entry.get("sessions"), f"{path}.sessions")
+            for j, where, s in fields.mappings(ctx, entry.get("sessions"), f"{path}.sessions")
         ]
-        start_date = f.as_date(ctx, entry.get("start_date"), f"{path}.start_date")
+        start_date = fields.as_date(ctx, entry.get("start_date"), f"{path}.start_date")
         events.append(
             Event(
                 key=f"e{i + 1}",
                 start_date=start_date,
-                location=f.title(ctx, entry.get("location"), f"{path}.location"),
+                location=fields.title(ctx, entry.get("location"), f"{path}.location"),
                 sessions=_number_days(sessions),
                 registration_link=_link(ctx, entry, ("registration_link",), path),
             )
@@ -513,15 +521,15 @@ def parse_events(ctx: f.Context, value: Any, modules: tuple[Module, ...]) -> tup
 
 
 def _parse_session(
-    ctx: f.Context, entry: Mapping[str, Any], path: str, key: str, by_id: Mapping[str, Module]
+    ctx: fields.Context, entry: Mapping[str, Any], path: str, key: str, by_id: Mapping[str, Module]
 ) -> Session:
     ctx.check_keys(entry, SESSION_KEYS, path)
-    tz_name = f.title(ctx, entry.get("timezone"), f"{path}.timezone")
+    tz_name = fields.title(ctx, entry.get("timezone"), f"{path}.timezone")
     zone = dates.zone_named(tz_name) if tz_name else None
     if tz_name and zone is None:
         ctx.warn(f"unknown timezone '{tz_name}'; times are shown as written", f"{path}.timezone")
-    start = f.as_datetime(ctx, entry.get("start_datetime"), f"{path}.start_datetime")
-    end = f.as_datetime(ctx, entry.get("end_datetime"), f"{path}.end_datetime")
+    start = fields.as_datetime(ctx, entry.get("start_datetime"), f"{path}.start_datetime")
+    end = fields.as_datetime(ctx, entry.get("end_datetime"), f"{path}.end_datetime")
     if zone is not None:
         start = start.replace(tzinfo=zone) if start and start.tzinfo is None else start
         end = end.replace(tzinfo=zone) if end and end.tzinfo is None else end
@@ -540,7 +548,8 @@ def _parse_session(
         elif end.date() != start.date():
             ctx.warn(f"the session spans {(end.date() - start.date()).days + 1} days", path)
     ids = tuple(
-        f.identifier(v) for v in f.as_list(ctx, entry.get("syllabus_ids"), f"{path}.syllabus_ids")
+        fields.identifier(v)
+        for v in fields.as_list(ctx, entry.get("syllabus_ids"), f"{path}.syllabus_ids")
     )
     unknown = [i for i in ids if i not in by_id]
     if unknown:

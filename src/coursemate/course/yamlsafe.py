@@ -23,10 +23,11 @@ from typing import Any
 
 import yaml
 
-try:  # the C loader is ~10x faster; fall back when libyaml is missing
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on the platform's PyYAML build
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# The C loader is ~10x faster; the pure-Python one is the fallback when PyYAML was built
+# without libyaml.
+_Loader: type[yaml.CSafeLoader] | type[yaml.SafeLoader] = (
+    yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader
+)
 
 # Expanded nodes allowed: at least this many, or one per character of the document (a
 # document without aliases cannot have more nodes than characters, so honest files always pass).
@@ -122,8 +123,9 @@ def load_document(text: str, limit: int | None = None) -> Document:
     bound = limit if limit is not None else max(MAX_EXPANDED_NODES, len(text))
     loader = _Loader(text)
     bad_dates: list[BadDate] = []
-    # Per loader, not on the class: ``_Loader`` stays the stock (C) loader.
-    loader.yaml_constructors = {
+    # Per loader, not on the class: ``_Loader`` stays the stock (C) loader. The stubs call the
+    # table a class variable, but PyYAML looks it up on the instance, which is what we rely on.
+    loader.yaml_constructors = {  # type: ignore[misc]
         **loader.yaml_constructors,
         _TIMESTAMP_TAG: _timestamp_or_text(bad_dates),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from coursemate.course import dates
 
@@ -30,10 +30,14 @@ def scheduled_catchup(course: Course) -> date | None:
     return dates.catch_up_after(max(days)) if days else None
 
 
+# Where the catch-up date comes from: set by the learner, from the events, or nowhere.
+CatchupSource = Literal["learner", "schedule", "none"]
+
+
 @dataclass(frozen=True)
 class Catchup:
     when: date | None
-    source: str  # "learner" (set by the learner), "schedule" (from the events) or "none"
+    source: CatchupSource
     chosen: int  # chosen experiments (suggested and own, including orphaned ones)
     reflected: int  # of those, with all four reflection fields written
 
@@ -48,6 +52,7 @@ def catchup(course: Course, store: Store) -> Catchup:
     """The catch-up date (the learner's own date wins) and reflection counts."""
     own_date = store.catchup_date(course.identity)
     scheduled = scheduled_catchup(course)
+    source: CatchupSource
     if own_date is not None:
         when, source = own_date, "learner"
     elif scheduled is not None:

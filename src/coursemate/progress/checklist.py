@@ -22,6 +22,7 @@ from coursemate.progress.document import PROMPTS, REFLECTION_FIELDS
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Module
+    from coursemate.progress.document import Status
     from coursemate.progress.store import ExperimentState, Store
 
 # The store's names, in the order of REFLECTION_FIELDS and PROMPTS (a test holds them to it), as
@@ -61,7 +62,7 @@ class ChecklistEntry:
     key: str
     text: str  # one line; "(text not recorded: <key>)" for an orphan whose text is gone
     own: bool  # the learner's own experiment
-    status: str
+    status: Status
     reflected: bool  # all four reflection fields written
     orphaned: bool = False  # not in the course file any more (an own one: its assignment)
     # The stored state (status dates, reflection); None only if unchosen meanwhile.
