@@ -214,12 +214,13 @@ class Shutdown:
         stream = sys.__stderr__
         if stream is not None and not isinstance(stream, TerminalStream):
             # Textual's drivers write the screen to sys.__stderr__, read when the driver starts.
+            # typeshed declares it Final (and a TextIOWrapper): replacing it is the point here.
             self._stream = stream
-            sys.__stderr__ = TerminalStream(stream, self.terminal_lost)  # type: ignore[assignment]
+            sys.__stderr__ = TerminalStream(stream, self.terminal_lost)  # type: ignore[misc, assignment]
 
     def _disarm(self) -> None:
         if self._stream is not None:
-            sys.__stderr__ = self._stream
+            sys.__stderr__ = self._stream  # type: ignore[misc, assignment]  # see _arm
             self._stream = None
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)
