@@ -4,9 +4,9 @@ The app owns what outlives a screen: the course, the learner store, saving, sett
 signals. Loading happens in a thread worker so the first frame paints at once; workers report
 back by message. Saving: the store's setters run on the UI thread (ui/store_edits.py); a
 screen's ``SaveRequested``, or else a timer within half a second, has a thread worker save the
-unsaved changes; quitting saves synchronously before
-the terminal is restored, and SIGHUP, SIGTERM, SIGINT or a lost terminal save on a thread of
-their own and then exit with 128 + the signal (see ui/shutdown.py).
+unsaved changes; quitting saves synchronously before the terminal is restored, and SIGHUP,
+SIGTERM, SIGINT or a lost terminal save on a thread of their own and then exit with 128 + the
+signal (see ui/shutdown.py).
 """
 
 from __future__ import annotations
