@@ -122,6 +122,7 @@ def resume_guarded(driver_class: type[T]) -> type[T]:
     if not hasattr(signal, "SIGCONT"):  # pragma: no cover - Windows: no job control signals
         return driver_class
 
+    # mypy cannot subclass a class held in a variable; the driver class is only known here.
     class Guarded(driver_class):  # type: ignore[valid-type, misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)  # installs the driver's SIGTSTP/SIGCONT handlers

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from coursemate.course.model import Course, Resource
 from coursemate.ui.host import coursemate_app
@@ -178,7 +178,7 @@ class ReadingListScreen(Screen[None]):
     def _label_columns(self) -> None:
         arrow = " ▼" if self.reverse else " ▲"
         for key, label in COLUMNS:
-            column = self.table.columns.get(key)  # type: ignore[call-overload]
+            column = self.table.columns.get(ColumnKey(key))
             if column is not None:
                 column.label = Text(label + (arrow if key == self.sort_column else ""))
         self.table.refresh()
