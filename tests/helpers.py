@@ -28,6 +28,7 @@ from coursemate.ui.factory import create_app
 from coursemate.ui.options import AppOptions
 from coursemate.ui.screens.catchup import CatchupScreen
 from coursemate.ui.screens.study import StudyScreen
+from coursemate.ui.store_edits import SaveRequested
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 
 # --- paths -------------------------------------------------------------------------------
@@ -109,28 +110,31 @@ async def go(pilot: Pilot[int], screen: StudyScreen, key: str) -> None:
 
 
 class Host(App[None]):
-    """A bare app that shows one screen, as the study app's keys do, and records what the
-    screen is dismissed with."""
+    """A bare app that shows one screen, as the study app's keys do, records what the
+    screen is dismissed with, and saves the store at once when a screen asks (where
+    CoursemateApp saves in a thread worker)."""
 
     def __init__(self, make_screen: Callable[[], Screen[Any]]) -> None:
         super().__init__()
         self.make_screen = make_screen
         self.results: list[object] = []
+        self.save_requests = 0
 
     def on_mount(self) -> None:
         self.push_screen(self.make_screen(), self.results.append)
 
+    def on_save_requested(self, event: SaveRequested) -> None:
+        self.save_requests += 1
+        event.store.save()
+
 
 class CatchupApp(Host):
-    """The catch-up checklist on ``TODAY``; ``with_export`` gives it the app's export."""
+    """The catch-up checklist on ``TODAY``."""
 
-    def __init__(self, course: Course, store: Store, *, with_export: bool = False) -> None:
+    def __init__(self, course: Course, store: Store) -> None:
         super().__init__(lambda: CatchupScreen(course, store, today=TODAY))
         self.course = course
         self.store = store
-        self.exports: list[str] = []
-        if with_export:
-            self.export = self.exports.append  # what CoursemateApp.export is called with
 
 
 class FakeClock:

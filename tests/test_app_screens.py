@@ -14,6 +14,7 @@ import pytest
 from rich.console import Console
 from textual.coordinate import Coordinate
 from textual.geometry import Region
+from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
@@ -422,3 +423,51 @@ async def test_the_app_turns_garbage_collection_back_on_once_started(
         await until_screen(pilot, screen_type)
         await pilot.pause(SETTLE_DELAY * 2)  # the study screen settles memory after a moment
         assert gc.isenabled()
+
+
+async def test_a_quick_second_learner_switch_is_not_overtaken_by_the_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bob's store opens slowly; carol, chosen meanwhile, opens at once and stays open when
+    bob's worker finishes later."""
+    import threading
+
+    from textual.widgets import Input
+
+    from coursemate.progress.store import Store
+    from coursemate.ui.screens.learner import LearnerScreen
+
+    bob_may_open = threading.Event()
+    real_open = Store.open
+
+    def slow_for_bob(data_dir: Path, learner: str) -> Store:
+        if learner == "bob":
+            bob_may_open.wait(30)
+        return real_open(data_dir, learner)
+
+    monkeypatch.setattr(Store, "open", staticmethod(slow_for_bob))
+    app = make_app(tmp_path)
+
+    async def switch_to(pilot: Pilot[int], name: str) -> None:
+        await pilot.press("l")
+        for _ in range(500):  # the learner list is read in a worker
+            if isinstance(app.screen, LearnerScreen):
+                break
+            await pilot.pause(0.01)
+        app.screen.query_one(Input).focus()
+        await pilot.press(*name, "enter")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        await switch_to(pilot, "bob")
+        await switch_to(pilot, "carol")
+        for _ in range(500):
+            if app.store is not None and app.store.learner == "carol":
+                break
+            await pilot.pause(0.01)
+        assert app.store is not None and app.store.learner == "carol"
+        bob_may_open.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.store.learner == "carol"
+        assert isinstance(app.screen, StudyScreen) and app.screen.store.learner == "carol"

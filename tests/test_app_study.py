@@ -260,6 +260,24 @@ async def test_e_edits_a_note_saved_to_the_store(tmp_path: Path) -> None:
     assert store_on_disk(tmp_path).note(COURSE_ID, FIRST) == "Read on the train"
 
 
+async def test_a_note_is_on_disk_at_once_not_at_the_next_autosave_tick(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen asks the app to save (SaveRequested): no waiting for the autosave timer,
+    which here never fires while the test runs."""
+    from coursemate.ui import app as app_module
+
+    monkeypatch.setattr(app_module, "SAVE_INTERVAL", 3600)
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, FIRST)
+        await pilot.press("e", *"Ask Sam", "ctrl+s")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert store_on_disk(tmp_path).note(COURSE_ID, FIRST) == "Ask Sam"
+
+
 async def test_filter_searches_titles_content_and_notes(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

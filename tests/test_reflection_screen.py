@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
 from coursemate.course.model import Course, Experiment
 from coursemate.progress.store import REFLECTION_FIELDS, SCHEMA_VERSION, Store
 from coursemate.ui.screens.reflection import AddExperimentScreen, ReflectionScreen
+from coursemate.ui.store_edits import SaveRequested
 from helpers import Host
 
 SIZE = (120, 40)
@@ -21,14 +19,12 @@ HOSTILE_TITLE = "Try [bold]this[/bold] and [link=https://x.test]that[/link] \x1b
 
 
 class SchedulingApp(Host):
-    """An app with its own autosave, as CoursemateApp has: the form must use it."""
+    """An app that only counts save requests, as CoursemateApp's autosave leaves the write to
+    a thread worker: the form must ask, never write itself."""
 
-    def __init__(self, make: Callable[[], Screen[Any]]) -> None:
-        super().__init__(make)
-        self.save_requests = 0
-
-    def schedule_save(self) -> None:
+    def on_save_requested(self, event: SaveRequested) -> None:
         self.save_requests += 1
+        event.prevent_default()  # Host's handler, which saves, is not called
 
 
 @pytest.fixture
@@ -114,7 +110,7 @@ async def test_text_survives_the_app_being_killed_mid_form(
     assert "Ask buyers" in json.dumps(raw)
 
 
-async def test_app_autosave_is_used_when_the_app_has_one(
+async def test_the_form_asks_the_app_to_save_and_never_writes_itself(
     store: Store, course: Course, experiment: Experiment
 ) -> None:
     app = SchedulingApp(lambda: ReflectionScreen(store, course.identity, experiment.key, "x"))

@@ -2,10 +2,11 @@
 
 The app owns what outlives a screen: the course, the learner store, saving, settings and
 signals. Loading happens in a thread worker so the first frame paints at once; workers report
-back by message. Saving: the store's setters run on the UI thread; a timer notices unsaved
-changes and saves in a thread worker within half a second; quitting saves synchronously before
-the terminal is restored, and SIGHUP, SIGTERM, SIGINT or a lost terminal save on a thread of
-their own and then exit with 128 + the signal (see ui/shutdown.py).
+back by message. Saving: the store's setters run on the UI thread (ui/store_edits.py); a
+screen's ``SaveRequested``, or else a timer within half a second, has a thread worker save the
+unsaved changes; quitting saves synchronously before the terminal is restored, and SIGHUP,
+SIGTERM, SIGINT or a lost terminal save on a thread of their own and then exit with 128 + the
+signal (see ui/shutdown.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.widgets import LoadingIndicator, Static
+from textual.worker import get_current_worker
 
 from coursemate import gc_policy, paths
 from coursemate.course.text import clean
@@ -29,6 +31,7 @@ from coursemate.settings import Settings, load_settings, save_settings
 from coursemate.ui.links import resolve_link
 from coursemate.ui.options import AppOptions
 from coursemate.ui.shutdown import Shutdown, resume_guarded
+from coursemate.ui.store_edits import SaveRequested
 from coursemate.ui.store_watch import WATCH_INTERVAL, StoreReloaded, repaint
 
 if TYPE_CHECKING:
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
 
     from coursemate.course.model import Course, Problem
     from coursemate.progress.store import Store
+    from coursemate.ui.export_file import ExportKind
 
 SAVE_INTERVAL = 0.5  # seconds: the longest a change waits before it is written
 # A course that opens faster than this never shows the spinner: a flash of animation would
@@ -54,7 +58,9 @@ class CoursemateApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "coursemate"
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (100, "-wide")]
+    # Not annotated: App declares it (as a ClassVar inside an Optional, which a ClassVar here
+    # would contradict).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]  # noqa: RUF012
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
@@ -169,7 +175,7 @@ class CoursemateApp(App[int]):
                     path, site_url=self.site_url, cache_dir=paths.cache_dir(self.options.cache_dir)
                 )
         except CourseError as exc:
-            self.post_message(self.CourseFailed(exc.problem))
+            self._post_unless_cancelled(self.CourseFailed(exc.problem))
             return
         try:
             learner = self.options.learner or default_learner(self.data_dir)
@@ -179,9 +185,18 @@ class CoursemateApp(App[int]):
             store.remember_titles(course)
             remember_learner(self.data_dir, learner)
         except (StoreError, OSError) as exc:
-            self.post_message(self.CourseFailed(Problem("error", str(exc), self.data_dir)))
+            self._post_unless_cancelled(
+                self.CourseFailed(Problem("error", str(exc), self.data_dir))
+            )
             return
-        self.post_message(self.CourseOpened(course, store))
+        self._post_unless_cancelled(self.CourseOpened(course, store))
+
+    def _post_unless_cancelled(self, message: Message) -> None:
+        """Post a thread worker's result unless a later load or learner switch replaced the
+        worker (``exclusive`` cancels it, but a thread runs on to its end): the later one's
+        result must not be overtaken by this one's."""
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
 
     def on_coursemate_app_course_opened(self, event: CourseOpened) -> None:
         from coursemate.ui.screens.study import StudyScreen
@@ -248,8 +263,8 @@ class CoursemateApp(App[int]):
         self._saving = True
         self._save_in_thread(store)
 
-    def schedule_save(self) -> None:
-        """Save soon (screens call this after a change; the timer would catch it anyway)."""
+    def on_save_requested(self, event: SaveRequested) -> None:
+        """A screen changed the store (see ui/store_edits.py): save now, not at the next tick."""
         self._autosave()
 
     @work(thread=True, group="save")
@@ -365,7 +380,7 @@ class CoursemateApp(App[int]):
         if event.store.dirty:
             # Unsaved here, or the file lost some of our state (deleted, damaged, an older
             # copy put back): write it now.
-            self.schedule_save()
+            self._autosave()
 
     def _show_store_changes(self, store: Store) -> int:
         """Tell the store's new messages (a reload or save found a damaged file) once each,
@@ -486,7 +501,7 @@ class CoursemateApp(App[int]):
                 self.notify, str(exc), title="Learner", severity="error", markup=False
             )
             return
-        self.post_message(self.LearnerOpened(store))
+        self._post_unless_cancelled(self.LearnerOpened(store))
 
     def on_coursemate_app_learner_opened(self, event: LearnerOpened) -> None:
         from coursemate.ui.screens.study import StudyScreen
@@ -504,7 +519,7 @@ class CoursemateApp(App[int]):
             self.push_screen(study)
         self.notify(Text(f"Learner: {event.store.learner}").plain, timeout=3, markup=False)
 
-    def export(self, kind: str) -> None:
+    def export(self, kind: ExportKind) -> None:
         """Export progress ("markdown", "json") or the catch-up report ("catchup") to a file."""
         if self.course is None or self.store is None:
             return
@@ -515,26 +530,11 @@ class CoursemateApp(App[int]):
         self._export(kind, self.course, self.store)
 
     @work(thread=True, exclusive=True, group="export")
-    def _export(self, kind: str, course: Course, store: Store) -> None:
-        from coursemate import export
-        from coursemate.course.keys import slug
-        from coursemate.course.text import json_text
-        from coursemate.progress.atomic import write_atomic
+    def _export(self, kind: ExportKind, course: Course, store: Store) -> None:
+        from coursemate.ui.export_file import write_export
 
-        if kind == "catchup":
-            text = export.catchup_markdown(course, store)
-        elif kind == "json":
-            text = json_text(export.progress_json(course, store))
-        else:
-            text = export.progress_markdown(course, store)
-        suffix = "json" if kind == "json" else "md"
-        # The id is the course file's own ("../../x" is one): slugged, like the learner's name.
-        owner = f"{slug(course.identity, 120) or 'course'}-{slug(store.learner) or 'learner'}"
-        name = f"{owner}-{kind}.{suffix}"
-        target = self.data_dir / "exports" / name
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(target, (text.rstrip("\n") + "\n").encode("utf-8"))
+            target = write_export(kind, course, store, self.data_dir)
         except OSError as exc:
             self.call_from_thread(
                 self.notify, str(exc), title="Not exported", severity="error", markup=False

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 
-if TYPE_CHECKING:
-    from coursemate.ui.screens.study import StudyScreen
+from coursemate.ui.host import coursemate_app
 
 Command = tuple[str, str, Callable[[], object]]  # name, help, callback
 
@@ -18,13 +16,14 @@ Command = tuple[str, str, Callable[[], object]]  # name, help, callback
 class CourseCommands(Provider):
     """Go to module…, reading list, switch learner, export…, and the study screen's other keys."""
 
-    @property
-    def study(self) -> StudyScreen:
-        return self.screen  # type: ignore[return-value]
-
     def commands(self) -> Iterator[Command]:
-        study = self.study
-        app = study.cmapp
+        # Imported here: the study screen imports this module to name it in its COMMANDS.
+        from coursemate.ui.screens.study import StudyScreen
+
+        study = self.screen
+        if not isinstance(study, StudyScreen):
+            return
+        app = coursemate_app(study)
         yield (
             "Next unfinished",
             "jump to the next unfinished resource (n)",
@@ -37,21 +36,22 @@ class CourseCommands(Provider):
             "filter the tree by titles, content and notes (/)",
             study.action_start_filter,
         )
-        yield (
-            "Export progress (Markdown)",
-            "write this learner's progress to a Markdown file",
-            partial(app.export, "markdown"),
-        )
-        yield (
-            "Export progress (JSON)",
-            "write this learner's progress to a JSON file",
-            partial(app.export, "json"),
-        )
-        yield (
-            "Export catch-up report",
-            "the Markdown report to share at the catch-up",
-            partial(app.export, "catchup"),
-        )
+        if app is not None:
+            yield (
+                "Export progress (Markdown)",
+                "write this learner's progress to a Markdown file",
+                partial(app.export, "markdown"),
+            )
+            yield (
+                "Export progress (JSON)",
+                "write this learner's progress to a JSON file",
+                partial(app.export, "json"),
+            )
+            yield (
+                "Export catch-up report",
+                "the Markdown report to share at the catch-up",
+                partial(app.export, "catchup"),
+            )
         yield "Catch-up checklist", "chosen experiments and reflections (C)", study.action_catchup
         yield "Agenda", "the course's sessions (g)", study.action_agenda
         yield (
@@ -61,7 +61,8 @@ class CourseCommands(Provider):
         )
         if study.course.warnings:
             yield "Course warnings", "problems found in the course file (w)", study.action_warnings
-        yield "Help", "every key (?)", app.action_help
+        if app is not None:
+            yield "Help", "every key (?)", app.action_help
         for module in study.course.modules:
             name = f"Go to module {module.number}: {module.title}"
             yield name, "show the module in the tree", partial(study.go_to, module.key)

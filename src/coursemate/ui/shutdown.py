@@ -122,6 +122,7 @@ def resume_guarded(driver_class: type[T]) -> type[T]:
     if not hasattr(signal, "SIGCONT"):  # pragma: no cover - Windows: no job control signals
         return driver_class
 
+    # mypy cannot subclass a class held in a variable; the driver class is only known here.
     class Guarded(driver_class):  # type: ignore[valid-type, misc]
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)  # installs the driver's SIGTSTP/SIGCONT handlers
@@ -214,12 +215,13 @@ class Shutdown:
         stream = sys.__stderr__
         if stream is not None and not isinstance(stream, TerminalStream):
             # Textual's drivers write the screen to sys.__stderr__, read when the driver starts.
+            # typeshed declares it Final (and a TextIOWrapper): replacing it is the point here.
             self._stream = stream
-            sys.__stderr__ = TerminalStream(stream, self.terminal_lost)  # type: ignore[assignment]
+            sys.__stderr__ = TerminalStream(stream, self.terminal_lost)  # type: ignore[misc, assignment]
 
     def _disarm(self) -> None:
         if self._stream is not None:
-            sys.__stderr__ = self._stream
+            sys.__stderr__ = self._stream  # type: ignore[misc, assignment]  # see _arm
             self._stream = None
         for sig, handler in self._previous.items():
             signal.signal(sig, handler)

@@ -7,6 +7,7 @@ catch-up report renders too; the start-up reminder lives in ``coursemate.progres
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
@@ -34,8 +35,9 @@ from coursemate.progress.checklist import (
     build_checklist,
 )
 from coursemate.progress.document import STATUSES, next_status
-from coursemate.progress.store import StoreError
-from coursemate.ui.screens.reflection import ReflectionScreen, StoreSaver
+from coursemate.ui.host import coursemate_app
+from coursemate.ui.screens.reflection import ReflectionScreen
+from coursemate.ui.store_edits import apply_change, request_save
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
@@ -156,7 +158,6 @@ class CatchupScreen(Screen[None]):
         self.store = store
         self.course_id = course.identity
         self.today = today  # fixed in tests and snapshots; None means the real today
-        self.saver = StoreSaver(store)
         self.checklist = build_checklist(course, store)
         self._told_read_only = False
 
@@ -258,7 +259,7 @@ class CatchupScreen(Screen[None]):
         if action in ("reflect", "cycle_status"):
             return self.highlighted_key() is not None
         if action == "export":
-            return callable(getattr(self.app, "export", None))
+            return coursemate_app(self) is not None
         return True
 
     def highlighted_key(self) -> str | None:
@@ -290,35 +291,29 @@ class CatchupScreen(Screen[None]):
         # From the store, not the list: another process's changes may have been merged since.
         state = self.store.experiment(self.course_id, entry.key)
         status = next_status(state.status if state is not None else entry.status)
-        if self._write(lambda: self.store.set_status(self.course_id, entry.key, status)):
+        if self._apply(lambda: self.store.set_status(self.course_id, entry.key, status)):
             self.refresh_checklist()
 
     def action_edit_date(self) -> None:
         self.query_one("#catchup-date-input", Input).focus()
 
     def action_export(self) -> None:
-        export = getattr(self.app, "export", None)
-        if callable(export):
-            export("catchup")
+        if (app := coursemate_app(self)) is not None:
+            app.export("catchup")
 
     def action_back(self) -> None:
         if self.store.dirty and not self.store.read_only:
-            self.saver.request(self.app)
+            request_save(self, self.store)
         self.dismiss(None)
 
     # --- edits ----------------------------------------------------------------------------
 
-    def _write(self, change: object) -> bool:
-        """Run a store setter and ask for a save; a read-only store is said once, not raised."""
-        try:
-            change()  # type: ignore[operator]
-        except StoreError as exc:
-            if not self._told_read_only:
-                self._told_read_only = True
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
-            return False
-        self.saver.request(self.app)
-        return True
+    def _apply(self, change: Callable[[], object]) -> bool:
+        """``apply_change``, with a refusal (a read-only store) told once, not on every key."""
+        if apply_change(self, self.store, change, quiet=self._told_read_only):
+            return True
+        self._told_read_only = True
+        return False
 
     @on(Input.Submitted, "#catchup-date-input")
     def _date_submitted(self, event: Input.Submitted) -> None:
@@ -330,7 +325,7 @@ class CatchupScreen(Screen[None]):
             message.update(Text(str(exc)))
             message.add_class("-error")
             return
-        if self._write(lambda: self.store.set_catchup_date(self.course_id, day)):
+        if self._apply(lambda: self.store.set_catchup_date(self.course_id, day)):
             message.remove_class("-error")
             message.update(DATE_HINT)
             self.refresh_checklist()
@@ -345,4 +340,4 @@ class CatchupScreen(Screen[None]):
         text = clean(event.text_area.text)
         if text == clean(self.store.catchup_prompts(self.course_id).get(name, "")):
             return  # loading the (cleaned) stored text posts Changed too: nothing to write
-        self._write(lambda: self.store.set_catchup_prompt(self.course_id, name, text))
+        self._apply(lambda: self.store.set_catchup_prompt(self.course_id, name, text))

@@ -13,16 +13,16 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
-from textual.widgets.data_table import CellDoesNotExist
+from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from coursemate.course.model import Course, Resource
-from coursemate.progress.store import StoreError
+from coursemate.ui.host import coursemate_app
+from coursemate.ui.store_edits import apply_change
 from coursemate.ui.widgets.keys_footer import KeysFooter
 from coursemate.ui.widgets.syllabus_items import TICK, resource_icon
 
 if TYPE_CHECKING:
     from coursemate.progress.store import Store
-    from coursemate.ui.app import CoursemateApp
 
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("module", "Module"),
@@ -72,13 +72,13 @@ class ReadingTable(DataTable[Text]):
     """The table; enter toggles (clicks only move the cursor)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "screen.toggle", "Done", show=False),
+        Binding("enter", "screen.toggle_done", "Done", show=False),
     ]
 
 
 class ReadingListScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle", "Done/undo"),
+        Binding("space", "toggle_done", "Done/undo"),
         Binding("u", "unfinished", "Unfinished only"),
         Binding("s", "sort", "Sort"),
         Binding("o", "open_link", "Open"),
@@ -178,7 +178,7 @@ class ReadingListScreen(Screen[None]):
     def _label_columns(self) -> None:
         arrow = " ▼" if self.reverse else " ▲"
         for key, label in COLUMNS:
-            column = self.table.columns.get(key)  # type: ignore[call-overload]
+            column = self.table.columns.get(ColumnKey(key))
             if column is not None:
                 column.label = Text(label + (arrow if key == self.sort_column else ""))
         self.table.refresh()
@@ -216,19 +216,19 @@ class ReadingListScreen(Screen[None]):
         if action in ("open_link", "copy_link"):
             res = self._cursor_resource() if self.is_mounted else None
             return res is not None and res.link is not None
-        if action == "toggle":
+        if action == "toggle_done":
             return bool(self.rows)
         return True
 
-    def action_toggle(self) -> None:
+    def action_toggle_done(self) -> None:
         res = self._cursor_resource()
         if res is None:
             return
         done = not self.store.is_done(self.course_id, res.key)
-        try:
-            self.store.set_done(self.course_id, res.key, done)
-        except StoreError as exc:
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+        # A key press that repaints a cell: the autosave timer writes it (see apply_change).
+        if not apply_change(
+            self, self.store, lambda: self.store.set_done(self.course_id, res.key, done), save=False
+        ):
             return
         row = self.by_key[res.key]
         self.table.update_cell(res.key, "state", self._cells(row, done)[-1])
@@ -269,15 +269,13 @@ class ReadingListScreen(Screen[None]):
 
     def action_open_link(self) -> None:
         res = self._cursor_resource()
-        self._app.open_course_link(res.link if res else None)
+        if (app := coursemate_app(self)) is not None:
+            app.open_course_link(res.link if res else None)
 
     def action_copy_link(self) -> None:
         res = self._cursor_resource()
-        self._app.copy_course_link(res.link if res else None)
-
-    @property
-    def _app(self) -> CoursemateApp:
-        return self.app  # type: ignore[return-value]
+        if (app := coursemate_app(self)) is not None:
+            app.copy_course_link(res.link if res else None)
 
     def action_close(self) -> None:
         self.dismiss(None)

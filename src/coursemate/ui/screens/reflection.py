@@ -1,13 +1,12 @@
 """The reflection form for a chosen experiment, and the dialog that adds the learner's own one.
 
-The form writes each field to the store as the learner types and asks for a save at once, so
-closing the terminal mid-sentence loses nothing: what was typed is already on disk (or, with
-the app's own autosave, within its save interval and again on the way out).
+The form writes each field to the store as the learner types and asks the app for a save at
+once (see ui/store_edits.py), so closing the terminal mid-sentence loses nothing: what was
+typed is already on disk, or is written on the way out.
 """
 
 from __future__ import annotations
 
-import threading
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
@@ -21,11 +20,9 @@ from textual.widgets import Input, Label, Static, TextArea
 
 from coursemate.course.text import clean, one_line
 from coursemate.progress.checklist import REFLECTION_FIELDS, REFLECTION_LABELS
-from coursemate.progress.store import StoreError
+from coursemate.ui.store_edits import apply_change, request_save
 
 if TYPE_CHECKING:
-    from textual.app import App
-
     from coursemate.progress.store import ExperimentState, Store
 
 # Theme variables, so the badges follow the learner's theme.
@@ -53,55 +50,6 @@ def status_line(state: ExperimentState | None) -> Content:
     )
 
 
-class StoreSaver:
-    """Gets a store's changes onto disk soon after each edit, off the UI thread.
-
-    The app's own autosave (``app.schedule_save()``) is used when the app has one. Otherwise
-    one ``store.save()`` runs at a time in a thread worker owned by the app (so closing the
-    screen does not orphan it); requests arriving meanwhile make it go round once more, so a
-    burst of keystrokes costs at most two writes and the last keystroke is always written.
-    """
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._running = False
-        self._again = False
-
-    def request(self, app: App[object]) -> None:
-        schedule = getattr(app, "schedule_save", None)
-        if callable(schedule):
-            schedule()
-            return
-        with self._lock:
-            if self._running:
-                self._again = True
-                return
-            self._running = True
-        app.run_worker(
-            lambda: self._save_rounds(app),
-            thread=True,
-            group="store-save",
-            exit_on_error=False,
-        )
-
-    def _save_rounds(self, app: App[object]) -> None:
-        try:
-            while True:
-                self.store.save()
-                with self._lock:
-                    if not self._again:
-                        self._running = False
-                        return
-                    self._again = False
-        except (StoreError, OSError) as exc:
-            with self._lock:
-                self._running = self._again = False
-            app.call_from_thread(
-                app.notify, str(exc), title="Not saved", severity="error", markup=False
-            )
-
-
 class ReflectionScreen(ModalScreen[None]):
     """What I did / what happened / what I learned / what I will try next, for one experiment.
 
@@ -122,7 +70,6 @@ class ReflectionScreen(ModalScreen[None]):
         self.course_id = course_id
         self.key = key
         self.item_title = one_line(title)
-        self.saver = StoreSaver(store)
         self._told_read_only = False
 
     # --- building -------------------------------------------------------------------------
@@ -185,23 +132,24 @@ class ReflectionScreen(ModalScreen[None]):
         text = clean(area.text)
         if text == clean(state.reflection.get(name, "")):
             return  # loading the prefilled (cleaned) text also posts Changed: nothing to write
-        try:
-            self.store.set_reflection(self.course_id, self.key, name, text)
-        except StoreError as exc:
-            if not self._told_read_only:
-                self._told_read_only = True
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+        # A refusal (the store turned read-only) is told once, not on every key typed.
+        if not apply_change(
+            self,
+            self.store,
+            lambda: self.store.set_reflection(self.course_id, self.key, name, text),
+            quiet=self._told_read_only,
+        ):
+            self._told_read_only = True
             return
         self.query_one("#reflection-status", Static).update(
             self._summary(self.store.experiment(self.course_id, self.key))
         )
-        self.saver.request(self.app)
 
     # --- closing --------------------------------------------------------------------------
 
     def action_close(self) -> None:
         if self.store.dirty and not self.store.read_only:
-            self.saver.request(self.app)
+            request_save(self, self.store)
         self.dismiss(None)
 
 

@@ -21,8 +21,10 @@ from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.document import next_status
 from coursemate.progress.maths import CourseProgress, course_progress
-from coursemate.progress.store import OwnExperiment, StoreError
+from coursemate.progress.store import OwnExperiment
 from coursemate.ui.commands import CourseCommands
+from coursemate.ui.host import coursemate_app
+from coursemate.ui.store_edits import apply_change
 from coursemate.ui.widgets.detail_pane import DetailContext, DetailPane
 from coursemate.ui.widgets.keys_footer import KeysFooter
 from coursemate.ui.widgets.progress_header import ProgressHeader
@@ -31,7 +33,6 @@ from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 
 if TYPE_CHECKING:
     from coursemate.progress.store import Store
-    from coursemate.ui.app import CoursemateApp
 
 
 def search_text(item: TreeItem, note: str) -> str:
@@ -66,6 +67,13 @@ def item_key(item: TreeItem | None) -> str | None:
     if item is None or isinstance(item, Course):
         return None
     return item.key
+
+
+def item_title(item: TreeItem) -> str:
+    """The title a note is headed with: the item's title, or an experiment's text."""
+    if isinstance(item, Experiment | OwnExperiment):
+        return item.text
+    return item.title
 
 
 class StudyScreen(Screen[None]):
@@ -106,10 +114,6 @@ class StudyScreen(Screen[None]):
     def course_id(self) -> str:
         return self.course.identity
 
-    @property
-    def cmapp(self) -> CoursemateApp:
-        return self.app  # type: ignore[return-value]
-
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -123,11 +127,11 @@ class StudyScreen(Screen[None]):
         yield KeysFooter()
 
     @property
-    def tree(self) -> SyllabusTree:
+    def syllabus(self) -> SyllabusTree:
         return self.query_one(SyllabusTree)
 
     def on_mount(self) -> None:
-        tree = self.tree
+        tree = self.syllabus
         # ``selected`` follows the tree's cursor node from here on, at once: not from
         # ``NodeHighlighted``, which arrives after the next key may already have been handled
         # and is not posted at all when a rebuild puts another node on the cursor's line.
@@ -138,8 +142,8 @@ class StudyScreen(Screen[None]):
 
     def _restore_position(self) -> None:
         """Put the cursor where the learner left off (or on the course)."""
-        self.tree.place_cursor(self.store.last_position(self.course_id))
-        self.selected = self.tree.cursor_item
+        self.syllabus.place_cursor(self.store.last_position(self.course_id))
+        self.selected = self.syllabus.cursor_item
 
     # --- reacting to the cursor and to changes --------------------------------------------
 
@@ -147,14 +151,21 @@ class StudyScreen(Screen[None]):
         return DetailContext(self.course, self.store, self.progress)
 
     def _follow_cursor(self) -> None:
-        item = self.tree.cursor_item
+        item = self.syllabus.cursor_item
         if item is not self.selected:
             self.selected = item
 
     def watch_selected(self, item: TreeItem | None) -> None:
         key = item_key(item)
         if key is not None and key != self.store.last_position(self.course_id):
-            self._write(lambda: self.store.set_last_position(self.course_id, key), quiet=True)
+            # Every cursor move: quiet, and written by the autosave timer (see apply_change).
+            apply_change(
+                self,
+                self.store,
+                lambda: self.store.set_last_position(self.course_id, key),
+                quiet=True,
+                save=False,
+            )
         self._refresh_bindings_if_changed()
         if not self._detail_pending:
             # After the next frame: the tree (on start, or after a move or tick) is painted
@@ -173,23 +184,13 @@ class StudyScreen(Screen[None]):
         Every ``refresh_bindings`` makes the footer recompose all of its keys; on every
         cursor move that was most of the cost of a key press.
         """
-        tree = self.tree
+        tree = self.syllabus
         state = tuple(self.check_action(a, ()) for a in DYNAMIC_ACTIONS) + tuple(
             tree.check_action(a, ()) for a in SyllabusTree.DYNAMIC_ACTIONS
         )
         if state != self._binding_state:
             self._binding_state = state
             self.refresh_bindings()
-
-    def _write(self, change: object, *, quiet: bool = False) -> bool:
-        """Run a store setter; a read-only or failing store is reported, never raised."""
-        try:
-            change()  # type: ignore[operator]
-        except StoreError as exc:
-            if not quiet:
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
-            return False
-        return True
 
     def changed(self, *keys: str, recount: bool = False) -> None:
         """Recount progress (only the modules holding ``keys``, unless ``recount``) from the
@@ -199,13 +200,13 @@ class StudyScreen(Screen[None]):
             self.progress = course_progress(self.course, done)
         else:
             self.progress = course_progress(self.course, done, since=self.progress, changed=keys)
-        self.tree.update_progress(self.progress, keys)
+        self.syllabus.update_progress(self.progress, keys)
         self.query_one(ProgressHeader).set_progress(self.progress.overall)
-        self.selected = self.tree.cursor_item
+        self.selected = self.syllabus.cursor_item
 
     def refresh_all(self) -> None:
         """After another screen (reading list, catch-up...) changed the store, anywhere."""
-        self.changed(*self.tree.known_keys(), recount=True)
+        self.changed(*self.syllabus.known_keys(), recount=True)
 
     def store_reloaded(self) -> None:
         """Another process wrote the store: show what changed and the experiments it added.
@@ -213,7 +214,7 @@ class StudyScreen(Screen[None]):
         Resources are relabelled only where done changed (relabelling every built node took
         a tenth of a second on a 500-module course); experiments and assignments always.
         """
-        tree = self.tree
+        tree = self.syllabus
         if self.filter_text:
             # Notes and own experiments may match now, or no longer: filter again, with the
             # cursor kept on its item while the tree shows it.
@@ -280,10 +281,10 @@ class StudyScreen(Screen[None]):
     # --- actions --------------------------------------------------------------------------
 
     def go_to(self, key: str) -> bool:
-        if self.filter_text and not self.tree.node_for(key):
+        if self.filter_text and not self.syllabus.node_for(key):
             self.action_clear_filter()
-        if self.tree.reveal(key):
-            self.tree.focus()
+        if self.syllabus.reveal(key):
+            self.syllabus.focus()
             return True
         return False
 
@@ -301,10 +302,12 @@ class StudyScreen(Screen[None]):
         self.go_to(key)
 
     def action_open_link(self) -> None:
-        self.cmapp.open_course_link(self._link())
+        if (app := coursemate_app(self)) is not None:
+            app.open_course_link(self._link())
 
     def action_copy_link(self) -> None:
-        self.cmapp.copy_course_link(self._link())
+        if (app := coursemate_app(self)) is not None:
+            app.copy_course_link(self._link())
 
     def action_edit_note(self) -> None:
         from coursemate.ui.screens.note import NoteScreen
@@ -313,11 +316,11 @@ class StudyScreen(Screen[None]):
         key = item_key(item)
         if key is None or item is None:
             return
-        title = getattr(item, "title", None) or getattr(item, "text", "")
+        title = item_title(item)
 
         def saved(text: str | None) -> None:
-            if text is not None and self._write(
-                lambda: self.store.set_note(self.course_id, key, text)
+            if text is not None and apply_change(
+                self, self.store, lambda: self.store.set_note(self.course_id, key, text)
             ):
                 self.changed(key)
 
@@ -338,7 +341,9 @@ class StudyScreen(Screen[None]):
             return
         state = self.store.experiment(self.course_id, exp.key)
         status = next_status(state.status if state is not None else "")
-        if self._write(lambda: self.store.set_status(self.course_id, exp.key, status)):
+        if apply_change(
+            self, self.store, lambda: self.store.set_status(self.course_id, exp.key, status)
+        ):
             self.changed(exp.key)
             self.notify(f"Status: {status}", timeout=2, markup=False)
 
@@ -351,16 +356,22 @@ class StudyScreen(Screen[None]):
         def added(text: str | None) -> None:
             if not text or not text.strip():
                 return
-            try:
-                key = self.store.add_own_experiment(self.course_id, assignment.key, text.strip())
-            except StoreError as exc:
-                self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            added_key = ""
+
+            def add() -> None:
+                nonlocal added_key
+                added_key = self.store.add_own_experiment(
+                    self.course_id, assignment.key, text.strip()
+                )
+
+            if not apply_change(self, self.store, add):
                 return
+            key = added_key
             mine = next(
                 (o for o in self.store.own_experiments(self.course_id) if o.key == key), None
             )
             if mine is not None:
-                self.tree.add_own_experiment(mine)
+                self.syllabus.add_own_experiment(mine)
             self.changed(assignment.key, key)
             self.go_to(key)
 
@@ -378,7 +389,7 @@ class StudyScreen(Screen[None]):
             box.value = ""
         box.display = False
         self.filter_text = ""
-        self.tree.focus()
+        self.syllabus.focus()
         self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
@@ -387,11 +398,11 @@ class StudyScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.tree.focus()
+        self.syllabus.focus()
 
     def watch_filter_text(self, text: str) -> None:
         status = self.query_one("#filter-status", Static)
-        tree = self.tree
+        tree = self.syllabus
         # A rebuild leaves the cursor on whatever node lands on its old line: always place it.
         if not text:
             status.display = False
@@ -406,12 +417,12 @@ class StudyScreen(Screen[None]):
         """Show only what matches ``text``; the cursor on ``keep`` while the tree shows it,
         else on the first match."""
         matches = self.matching_keys(text)
-        self.tree.rebuild(matches)
+        self.syllabus.rebuild(matches)
         status = self.query_one("#filter-status", Static)
         status.display = True
         status.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''} · escape clears")
         first = next((k for k, _ in self._searchable() if k in matches), None)
-        self.tree.place_cursor(keep, first)
+        self.syllabus.place_cursor(keep, first)
         self.refresh_bindings()
 
     def _searchable(self) -> list[tuple[str, TreeItem]]:
@@ -438,7 +449,8 @@ class StudyScreen(Screen[None]):
         )
 
     def action_switch_learner(self) -> None:
-        self.cmapp.action_switch_learner()
+        if (app := coursemate_app(self)) is not None:
+            app.action_switch_learner()
 
     def action_warnings(self) -> None:
         from coursemate.ui.screens.error import ProblemsScreen

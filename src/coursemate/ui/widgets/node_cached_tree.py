@@ -42,7 +42,7 @@ import importlib
 import logging
 import sys
 from dataclasses import fields, is_dataclass
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import textual
 from rich.segment import Segment
@@ -105,7 +105,7 @@ def missing_private_api(tree: Tree[object]) -> list[str]:
     return [name for name in PRIVATE_API if not has(name)]
 
 
-def _line_cache_for(tree: Tree[object]) -> LRUCache[tuple[object, ...], tuple[int, Strip]] | None:
+def _line_cache_for(tree: Tree[Any]) -> LRUCache[tuple[object, ...], tuple[int, Strip]] | None:
     """A new line cache, or None when this Textual lacks what the cache relies on."""
     global _missing
     if _missing is None:

@@ -19,7 +19,8 @@ from textual.widgets.tree import TreeNode
 
 from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
-from coursemate.progress.store import OwnExperiment, StoreError
+from coursemate.progress.store import OwnExperiment
+from coursemate.ui.store_edits import apply_change
 from coursemate.ui.widgets.node_cached_tree import NodeCachedTree
 from coursemate.ui.widgets.syllabus_items import (
     Label,
@@ -103,7 +104,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
     def course_id(self) -> str:
         return self.course.identity
 
-    def _add(self, parent: Node, item: TreeItem, *, expandable: bool) -> Node:
+    def _add_item(self, parent: Node, item: TreeItem, *, expandable: bool) -> Node:
         label = self.label_for(item)
         if expandable:
             node = parent.add(label.joined(), data=item)
@@ -132,15 +133,17 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         root.expand()
         course = self.course
         if course.prereading and self._shown_any(r.key for r in course.prereading):
-            node = self._add(root, PrereadingGroup(course.prereading), expandable=True)
+            node = self._add_item(root, PrereadingGroup(course.prereading), expandable=True)
             if only is not None:
-                self._expand(node)
+                self._expand_item(node)
         for module in course.modules:
             if only is not None and not self._module_shown(module):
                 continue
-            node = self._add(root, module, expandable=bool(module.resources or module.assignment))
+            node = self._add_item(
+                root, module, expandable=bool(module.resources or module.assignment)
+            )
             if only is not None:
-                self._expand(node)
+                self._expand_item(node)
         self.lay_out_lines()  # so cursor moves are exact
 
     @property
@@ -176,7 +179,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         whole = self._only is None or item.key in self._only
         for res in item.resources:
             if whole or self._shown(res.key):
-                self._add(node, res, expandable=False)
+                self._add_item(node, res, expandable=False)
         if isinstance(item, Module) and item.assignment is not None:
             self._add_assignment(node, item.assignment, whole)
 
@@ -186,11 +189,12 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         if not whole and not self._shown_any(keys):
             return
         whole = whole or self._shown(assignment.key)
-        node = self._add(parent, assignment, expandable=True)
+        node = self._add_item(parent, assignment, expandable=True)
         node.allow_expand = bool(assignment.experiments or own)
-        for exp in (*assignment.experiments, *own):
+        children: tuple[Experiment | OwnExperiment, ...] = (*assignment.experiments, *own)
+        for exp in children:
             if whole or self._shown(exp.key):
-                self._add(node, exp, expandable=False)
+                self._add_item(node, exp, expandable=False)
         if self._only is not None:
             node.expand()
 
@@ -275,7 +279,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         node = self._key_nodes.get(mine.assignment_key)
         if node is None:
             return  # not built yet: it appears when its module is expanded
-        self._add(node, mine, expandable=False)
+        self._add_item(node, mine, expandable=False)
         node.allow_expand = True
         self._relabel(node)
 
@@ -283,11 +287,9 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
 
     def node_for(self, key: str) -> Node | None:
         """The node for ``key``, building and expanding its module as needed."""
-        if key in self._key_nodes:
-            node = self._key_nodes[key]
-        else:
-            module_key = top_key(key)
-            parent = self._key_nodes.get(module_key)
+        node = self._key_nodes.get(key)
+        if node is None:
+            parent = self._key_nodes.get(top_key(key))
             if parent is None:
                 return None
             self._populate(parent)
@@ -334,7 +336,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
     def _on_tree_node_expanded(self, event: Tree.NodeExpanded[TreeItem]) -> None:
         self._populate(event.node)
 
-    def _expand(self, node: Node) -> None:
+    def _expand_item(self, node: Node) -> None:
         self._populate(node)
         node.expand()
 
@@ -352,35 +354,32 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
     def action_toggle_done(self) -> None:
         if isinstance(item := self.cursor_item, Resource):
             done = not self.store.is_done(self.course_id, item.key)
-            self._write(lambda: self.store.set_done(self.course_id, item.key, done), item)
+            self._apply(lambda: self.store.set_done(self.course_id, item.key, done), item)
 
     def action_toggle_chosen(self) -> None:
         if isinstance(item := self.cursor_item, Experiment | OwnExperiment):
             chosen = not self.store.is_chosen(self.course_id, item.key)
-            self._write(
+            self._apply(
                 lambda: self.store.set_chosen(self.course_id, item.key, chosen, title=item.text),
                 item,
             )
 
-    def _write(
+    def _apply(
         self, change: Callable[[], None], item: Resource | Experiment | OwnExperiment
     ) -> None:
-        try:
-            change()
-        except StoreError as exc:  # read-only store, or a bad key: say so, change nothing
-            self.notify(str(exc), title="Not saved", severity="error", markup=False)
-            return
-        self.post_message(self.Toggled(item))
+        # A tick the learner waits to see: the autosave timer writes it (see apply_change).
+        if apply_change(self, self.store, change, save=False):
+            self.post_message(self.Toggled(item))
 
     def action_toggle_expand(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand:
-            node.collapse() if node.is_expanded else self._expand(node)
+            node.collapse() if node.is_expanded else self._expand_item(node)
 
     def action_expand_or_down(self) -> None:
         node = self.cursor_node
         if node is not None and node.allow_expand and not node.is_expanded:
-            self._expand(node)
+            self._expand_item(node)
         else:
             self.action_cursor_down()
 
