@@ -111,6 +111,8 @@ def _loose(key: str) -> str:
 
 def describe(value: Any) -> str:
     """A short plain-words description of a YAML value, never walking big structures."""
+    if value is None:
+        return "nothing (null)"
     if isinstance(value, Mapping):
         return "a mapping of fields"
     if isinstance(value, list):
@@ -136,13 +138,12 @@ def as_list(ctx: Context, value: Any, path: str) -> list[Any]:
 
 
 def mappings(ctx: Context, value: Any, path: str) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
-    """(index, field path, mapping) of each list item that is a mapping (an empty item is an
-    empty mapping); any other item is warned about and skipped."""
+    """(index, field path, mapping) of each list item that is a mapping; any other item,
+    an empty one (``null``) too, is warned about and skipped: read as an empty mapping it
+    would become an untitled module, event or resource the author never wrote."""
     for i, raw in enumerate(as_list(ctx, value, path)):
         where = f"{path}[{i}]"
-        if raw is None:
-            yield i, where, {}
-        elif isinstance(raw, Mapping):
+        if isinstance(raw, Mapping):
             yield i, where, raw
         else:
             ctx.warn(f"expected a mapping of fields, got {describe(raw)}; skipped", where)
