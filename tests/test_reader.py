@@ -213,6 +213,16 @@ def test_bad_field_in_syllabus_yaml_names_that_file(tmp_path: Path) -> None:
         ("syllabus:\n  - just text\n", "syllabus[0]", "expected a mapping of fields"),
         ("title: [a, b]\n", "title", "expected a title as text, got a list"),
         (
+            "syllabus:\n  - title: x\n    learningResources:\n      - {title: y, type: [x]}\n",
+            "syllabus[0].learningResources[0].type",
+            "expected a type as text, got a list; treated as missing",
+        ),
+        (
+            "events:\n  - sessions:\n      - timezone: [Europe/London]\n",
+            "events[0].sessions[0].timezone",
+            "expected a timezone name as text, got a list; treated as missing",
+        ),
+        (
             "syllabus:\n  - title: x\n    learningResources:\n      - title: y\n        link: 5\n",
             "syllabus[0].learningResources[0].link",
             "expected a link as text, got 5; treated as missing",

@@ -177,13 +177,25 @@ def _iframe_link(match: re.Match[str]) -> str:
     return f"[{title}]({src})" if src.startswith(("http://", "https://")) else f"({title})"
 
 
+# What a one-line text field holds, named by its key, for the warning when it is not text.
+_TEXT_KINDS = {
+    "type": "a type",
+    "timezone": "a timezone name",
+    "location": "a location",
+    "code": "a course code",
+    "level": "a level",
+}
+
+
 def title(ctx: Context, value: Any, path: str) -> str:
+    """One line of text (a title, a type, a timezone name...); "" when absent or not text."""
     if value is None:
         return ""
     if isinstance(value, (int, float, date)):
         return str(value)
     if not isinstance(value, str):
-        ctx.ignore(f"expected a title as text, got {describe(value)}", path)
+        kind = _TEXT_KINDS.get(path.rpartition(".")[2], "a title")
+        ctx.ignore(f"expected {kind} as text, got {describe(value)}", path)
         return ""
     return one_line(html.unescape(_HTML_COMMENT.sub("", value)))
 
