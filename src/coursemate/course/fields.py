@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from coursemate.course.links import has_scheme
+from coursemate.course.links import has_scheme, holds_spaces_or_controls
 from coursemate.course.model import Problem
 from coursemate.course.text import clean, one_line
 from coursemate.course.yamlsafe import BadDate, locate
@@ -53,6 +53,7 @@ class Context:
         self.root = root
         self.line_offset = line_offset
         self.warnings: list[Problem] = [] if warnings is None else warnings
+        self.ignored: set[str] = set()  # the fields ``ignore`` warned about
 
     def _where(self, field: str | None, at_key: bool = False) -> tuple[int | None, int | None]:
         spot = locate(self.root, field, at_key=at_key) if field else None
@@ -76,6 +77,7 @@ class Context:
 
     def ignore(self, message: str, field: str) -> None:
         """A value that cannot be used: warned about, then treated as missing."""
+        self.ignored.add(field)
         self.warn(f"{message}; treated as missing", field)
 
     def check_keys(self, data: Mapping[Any, Any], known: Iterable[str], path: str) -> None:
@@ -255,14 +257,21 @@ def link(ctx: Context, value: Any, path: str) -> str | None:
     if not isinstance(value, str):
         ctx.ignore(f"expected a link as text, got {describe(value)}", path)
         return None
-    text = one_line(html.unescape(value))
+    raw = html.unescape(value)
+    text = one_line(raw)
     if not text or text.startswith("#"):
         return None
     if text.startswith(("/", "./", "../")) or "://" in text or has_scheme(text):
-        return text
-    if " " not in text and "." in text.split("/")[0]:  # "www.example.com/x" without a scheme
-        return "https://" + text
-    return None
+        link = text
+    elif " " not in text and "." in text.split("/")[0]:  # "www.example.com/x", no scheme
+        link = "https://" + text
+    else:
+        return None  # plain text, not a link
+    if holds_spaces_or_controls(raw):
+        # Cleaned up for the screen, it would be an address the file never wrote.
+        ctx.ignore("the link holds spaces or control characters", path)
+        return None
+    return link
 
 
 def identifier(value: Any) -> str:
