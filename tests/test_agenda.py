@@ -416,3 +416,30 @@ def test_a_session_zone_that_is_a_folder_is_warned_about(tmp_path: Path) -> None
     )
     assert any("unknown timezone 'America'" in w.message for w in course.warnings)
     assert next(build_agenda(course, "UTC").sessions).start == datetime(2025, 6, 2, 9, 0)
+
+
+def test_a_timezone_that_is_not_a_name_is_called_invalid_not_missing(tmp_path: Path) -> None:
+    course = write_course(
+        tmp_path,
+        """\
+        events:
+          - sessions:
+              - null
+              - start_datetime: 2025-06-02T09:00:00
+                end_datetime: 2025-06-02T12:00:00
+                timezone: [Europe/London]
+                syllabus_ids: [a]
+              - start_datetime: 2025-06-03T09:00:00
+                end_datetime: 2025-06-03T12:00:00
+                syllabus_ids: [b]
+        """,
+    )
+    agenda = build_agenda(course, "UTC")
+    given, absent = agenda.sessions
+    # The path is the session's place in the file, past the skipped null entry.
+    assert (given.path, absent.path) == ("events[0].sessions[1]", "events[0].sessions[2]")
+    assert given.warnings[0] == (
+        "the timezone given is not a timezone name; times are shown as written"
+    )
+    assert absent.warnings[0] == "no timezone given; times are shown as written"
+    assert not any("no timezone given" in w for w in given.warnings)

@@ -278,3 +278,22 @@ def test_opening_a_missing_course_fails_before_the_app_starts(tmp_path: Path) ->
     no_traceback(typo)
     assert typo.returncode == 2
     assert "'frobnicate' is neither a command" in typo.stderr and "outline" in typo.stderr
+
+
+def test_check_lists_each_files_problems_in_line_order(tmp_path: Path) -> None:
+    course = tmp_path / "order.md"
+    course.write_text(
+        "---\ntitle: Order\ncode: [x]\nsyllabus:\n"
+        "  - {id: 1, title: One, duration: ten}\n"
+        "events:\n  - sessions:\n"
+        "      - {start_datetime: 2025-11-31T09:00:00, syllabus_ids: [1, 9]}\n"
+        "level: [y]\n"
+        "---\n",
+        encoding="utf-8",
+    )
+    report = json.loads(run("check", "--json", str(course)).stdout)
+    places = [(w["line"], w["column"]) for w in report["files"][0]["warnings"]]
+    assert len(places) == 5 and places == sorted(places), places
+    text = run("check", str(course)).stdout.splitlines()
+    lines = [int(line.split(":")[1]) for line in text if "warning:" in line]
+    assert lines == [p[0] for p in places] == [3, 5, 8, 8, 9]

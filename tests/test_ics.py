@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from textwrap import dedent
 from zoneinfo import ZoneInfo
@@ -163,9 +163,88 @@ def test_sessions_at_the_ends_of_the_calendar(tmp_path: Path) -> None:
     )
     export = build_ics(build_agenda(load_course(path), "Pacific/Pago_Pago"), now=NOW)
     assert export.sessions == 3
-    # The second event's catch-up is the calendar's last day: its all-day event would end
-    # after it, so it is left out and said so; the third has no catch-up at all.
-    assert export.skipped == ("the catch-up of event e2: the last day of the calendar",)
-    assert export.catch_up == date(1, 1, 15)
+    # The last event leaves no room for a catch-up: the agenda has none, so the calendar
+    # has none either (not the earlier events' ones).
+    assert export.skipped == () and export.catch_up is None
     events = vevents(parse(export.data))
     assert [e.decoded("dtstart") for e in events][-1] == datetime(9999, 12, 31, 9, 0)
+    assert len(events) == 3
+
+    # Without it, the catch-up is the calendar's last day: its all-day event would end after
+    # it, so it is left out and said so.
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.rindex("  - sessions:")] + "---\n", encoding="utf-8")
+    agenda = build_agenda(load_course(path), "UTC")
+    assert agenda.catch_up == date(9999, 12, 31)
+    export = build_ics(agenda, now=NOW)
+    assert export.sessions == 2 and export.catch_up is None
+    assert export.skipped == ("the catch-up: the last day of the calendar",)
+
+
+def _course(tmp_path: Path, events: str) -> Path:
+    path = tmp_path / "course.md"
+    path.write_text(
+        "---\ntitle: Offsets\nid: offsets\nsyllabus:\n  - {id: 1, title: One, duration: 60}\n"
+        f"events:\n{dedent(events)}---\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_offset_times_are_written_as_instants_a_calendar_reads_back(tmp_path: Path) -> None:
+    path = _course(
+        tmp_path,
+        """\
+          - sessions:
+              - {start_datetime: 2025-03-01T09:00:00+05:00,
+                 end_datetime: 2025-03-01T17:00:00+05:00, syllabus_ids: [1]}
+              - {start_datetime: 2025-03-02T09:00:00+05:00,
+                 end_datetime: 2025-03-02T12:00:00Z, syllabus_ids: [1]}
+              - {start_datetime: 2025-03-03T09:00:00, end_datetime: 2025-03-03T10:00:00Z,
+                 timezone: Europe/London, syllabus_ids: [1]}
+        """,
+    )
+    export = build_ics(build_agenda(load_course(path), "UTC"), now=NOW)
+    assert export.sessions == 3 and export.skipped == ()
+    calendar = parse(export.data)
+    # Every TZID used has its VTIMEZONE (an offset is not a zone a calendar can look up).
+    defined = {str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")}
+    first, second, third, _ = vevents(calendar)
+    for event in (first, second, third):
+        for field in ("dtstart", "dtend"):
+            assert event[field].params.get("TZID", "UTC") in defined | {"UTC"}
+            assert event.decoded(field).tzinfo is not None
+    utc = timezone(timedelta(0))
+    assert first.decoded("dtstart") == datetime(2025, 3, 1, 4, 0, tzinfo=utc)
+    assert first.decoded("dtend") == datetime(2025, 3, 1, 12, 0, tzinfo=utc)
+    assert second.decoded("dtstart") == datetime(2025, 3, 2, 4, 0, tzinfo=utc)
+    assert second.decoded("dtend") == datetime(2025, 3, 2, 12, 0, tzinfo=utc)
+    # A named zone and a UTC end: the end is written in the start's zone, the same instant.
+    assert third.decoded("dtstart") == datetime(2025, 3, 3, 9, 0, tzinfo=utc)
+    assert third.decoded("dtend") == datetime(2025, 3, 3, 10, 0, tzinfo=utc)
+    assert third["dtstart"].params["TZID"] == third["dtend"].params["TZID"] == "Europe/London"
+
+
+def test_the_calendar_holds_exactly_the_agendas_catch_up(tmp_path: Path) -> None:
+    two_events = """\
+          - sessions:
+              - {start_datetime: 2025-03-01T09:00:00, end_datetime: 2025-03-01T10:00:00,
+                 timezone: Europe/Paris, syllabus_ids: [1]}
+          - sessions:
+              - {start_datetime: 2025-06-01T09:00:00, end_datetime: 2025-06-01T10:00:00,
+                 timezone: Europe/Paris, syllabus_ids: [1]}
+        """
+    agenda = build_agenda(load_course(_course(tmp_path, two_events)), "UTC")
+    assert agenda.catch_up == date(2025, 6, 15)
+    export = build_ics(agenda, now=NOW)
+    all_day = [e for e in vevents(parse(export.data)) if type(e.decoded("dtstart")) is date]
+    assert [e.decoded("dtstart") for e in all_day] == [date(2025, 6, 15)]
+    assert export.catch_up == date(2025, 6, 15) and export.skipped == ()
+
+    # One event in year 9999: the agenda has no catch-up, so neither has the calendar.
+    late = two_events.replace("2025-06-01", "9999-12-30")
+    agenda = build_agenda(load_course(_course(tmp_path, late)), "UTC")
+    assert agenda.catch_up is None
+    export = build_ics(agenda, now=NOW)
+    assert export.sessions == 2 and export.catch_up is None
+    assert [type(e.decoded("dtstart")) for e in vevents(parse(export.data))] == [datetime] * 2

@@ -214,6 +214,16 @@ def test_bad_field_in_syllabus_yaml_names_that_file(tmp_path: Path) -> None:
         ("syllabus:\n  - just text\n", "syllabus[0]", "expected a mapping of fields"),
         ("title: [a, b]\n", "title", "expected a title as text, got a list"),
         (
+            "syllabus:\n  - title: x\n    learningResources:\n      - {title: y, type: [x]}\n",
+            "syllabus[0].learningResources[0].type",
+            "expected a type as text, got a list; treated as missing",
+        ),
+        (
+            "events:\n  - sessions:\n      - timezone: [Europe/London]\n",
+            "events[0].sessions[0].timezone",
+            "expected a timezone name as text, got a list; treated as missing",
+        ),
+        (
             "syllabus:\n  - title: x\n    learningResources:\n      - title: y\n        link: 5\n",
             "syllabus[0].learningResources[0].link",
             "expected a link as text, got 5; treated as missing",
@@ -623,3 +633,41 @@ def test_prefetch_passes_course_errors_on(tmp_path: Path) -> None:
     future = prefetch(DATA / "yaml-error.md", cache_dir=tmp_path)
     with pytest.raises(CourseError):
         future.result(timeout=30)
+
+
+def test_empty_list_entries_are_skipped_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "c.md"
+    path.write_text(
+        "---\ntitle: Nulls\n"
+        "syllabus:\n"
+        "  - {id: 1, title: One, duration: 30}\n"
+        "  - null\n"
+        "  - {id: 3, title: Three, duration: 30,\n"
+        "     learningResources: [~, {title: R, link: 'https://x.org', duration: 5}]}\n"
+        "syllabusBefore:\n  -\n  - {title: P, link: 'https://y.org', duration: 5,\n"
+        "     resources: [null]}\n"
+        "events:\n  - null\n  - sessions: [null, {start_datetime: 2025-01-02T09:00:00,\n"
+        "      end_datetime: 2025-01-02T10:00:00, timezone: UTC, syllabus_ids: [1, 3]}]\n"
+        "---\n"
+    )
+    course = load_course(path)
+    assert [(m.number, m.title) for m in course.modules] == [(1, "One"), (2, "Three")]
+    assert [r.title for r in course.modules[1].resources] == ["R"]
+    assert [r.title for r in course.prereading] == ["P"]
+    assert [(e.key, [s.key for s in e.sessions]) for e in course.events] == [("e2", ["e2/s2"])]
+    skipped = {
+        w.field: (w.line, w.message)
+        for w in course.warnings
+        if "expected a mapping of fields" in w.message
+    }
+    null = "expected a mapping of fields, got nothing (null); skipped"
+    assert skipped == {
+        "syllabus[1]": (5, null),
+        "syllabus[2].learningResources[0]": (7, null),
+        "syllabusBefore[0]": (9, null),
+        "syllabusBefore[1].resources[0]": (11, null),
+        "events[0]": (13, null),
+        "events[1].sessions[0]": (14, null),
+    }
+    # Nothing else: no module without a duration, no id used twice.
+    assert len(course.warnings) == len(skipped), course.warnings

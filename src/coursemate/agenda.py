@@ -228,9 +228,12 @@ def build_agenda(course: Course, tz: str | None = None) -> Agenda:
     """
     viewer = resolve_zone(tz)
     by_key = {m.key: m for m in course.modules}
-    events = tuple(
-        _plan_event(event, index, by_key, viewer) for index, event in enumerate(course.events)
+    # A timezone written but not as text was warned about by the reader and read as absent:
+    # the agenda calls it invalid, not missing.
+    bad_zones = frozenset(
+        w.field for w in course.warnings if w.field and w.field.endswith(".timezone")
     )
+    events = tuple(_plan_event(event, by_key, viewer, bad_zones) for event in course.events)
     named = {p.module.key for e in events for s in e.sessions for p in s.modules}
     return Agenda(
         title=course.title or course.identity,
@@ -243,15 +246,16 @@ def build_agenda(course: Course, tz: str | None = None) -> Agenda:
 
 
 def _plan_event(
-    event: Event, index: int, by_key: dict[str, Module], viewer: ViewerZone
+    event: Event, by_key: dict[str, Module], viewer: ViewerZone, bad_zones: frozenset[str]
 ) -> EventPlan:
     per_day: dict[int, int] = {}
     sessions: list[SessionPlan] = []
     seen: set[str] = set()
-    for s_index, session in enumerate(event.sessions):
+    for session in event.sessions:
         per_day[session.day] = per_day.get(session.day, 0) + 1
+        path = _session_path(session.key)
         plan = _plan_session(
-            session, f"events[{index}].sessions[{s_index}]", per_day[session.day], by_key, viewer
+            session, path, per_day[session.day], by_key, viewer, f"{path}.timezone" in bad_zones
         )
         again = [p.module for p in plan.modules if p.module.key in seen]
         if again:
@@ -262,18 +266,30 @@ def _plan_event(
     return EventPlan(event.key, event.start_date, event.location, tuple(sessions))
 
 
+def _session_path(key: str) -> str:
+    """``events[1].sessions[0]`` for the key ``e2/s1``: the session's place in the file (its
+    key counts every entry written, so entries the reader skipped do not shift it)."""
+    event, _, session = key.partition("/")
+    return f"events[{int(event[1:]) - 1}].sessions[{int(session[1:]) - 1}]"
+
+
 def _with_warning(plan: SessionPlan, warning: str) -> SessionPlan:
     return replace(plan, warnings=(*plan.warnings, warning))
 
 
 def _plan_session(
-    session: Session, path: str, number: int, by_key: dict[str, Module], viewer: ViewerZone
+    session: Session,
+    path: str,
+    number: int,
+    by_key: dict[str, Module],
+    viewer: ViewerZone,
+    bad_zone: bool,
 ) -> SessionPlan:
     # Each step appends its warnings in turn: their order is the order the agenda prints.
     warnings: list[str] = []
     start, end = session.start, session.end
     zone_known = start is not None and start.tzinfo is not None
-    warnings += _zone_warnings(session, zone_known)
+    warnings += _zone_warnings(session, zone_known, bad_zone)
     length = _length(start, end, warnings)
     modules = [by_key[k] for k in session.module_keys if k in by_key]
     unknown = _unknown_ids(session, modules, warnings)
@@ -298,9 +314,12 @@ def _plan_session(
     )
 
 
-def _zone_warnings(session: Session, zone_known: bool) -> list[str]:
-    """A missing timezone, or one zoneinfo does not know (the times stay as written)."""
+def _zone_warnings(session: Session, zone_known: bool, bad_zone: bool) -> list[str]:
+    """A missing timezone, one that is not a name, or one zoneinfo does not know (the times
+    stay as written)."""
     if not session.timezone:
+        if bad_zone:
+            return ["the timezone given is not a timezone name; times are shown as written"]
         return ["no timezone given; times are shown as written"]
     if not zone_known and session.start is not None:
         return [

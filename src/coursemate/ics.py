@@ -2,8 +2,9 @@
 
 UIDs are derived from the course's identity and the session's key (its place in the file), so
 importing a newer export updates the events a calendar already holds instead of duplicating
-them. Sessions in a known IANA zone carry a TZID and a VTIMEZONE; sessions whose zone is
-unknown are written as floating local times, as the course file wrote them. No Textual here.
+them. Sessions in a known IANA zone carry a TZID and a VTIMEZONE; times written with only a
+UTC offset are written in UTC; sessions whose zone is unknown are written as floating local
+times, as the course file wrote them. No Textual here.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
@@ -44,8 +46,9 @@ def session_uid(identity: str, session_key: str) -> str:
     return f"{session_key.replace('/', '-')}.{course_uid_part(identity)}@coursemate"
 
 
-def catch_up_uid(identity: str, event_key: str) -> str:
-    return f"{event_key}-catch-up.{course_uid_part(identity)}@coursemate"
+def catch_up_uid(identity: str) -> str:
+    # One per course: the agenda has one catch-up, two weeks after its last event.
+    return f"catch-up.{course_uid_part(identity)}@coursemate"
 
 
 def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
@@ -58,25 +61,26 @@ def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
     calendar.add("x-wr-calname", one_line(agenda.title))
     written = 0
     skipped: list[str] = []
-    catch_ups: list[date] = []
     for event in agenda.events:
         for session in event.sessions:
-            reason = _unwritable(session)
-            if reason:
-                skipped.append(f"{session.label} ({session.path}): {reason}")
+            times = _calendar_times(session)
+            if isinstance(times, str):
+                skipped.append(f"{session.label} ({session.path}): {times}")
                 continue
-            calendar.add_component(_session_event(agenda, event, session, stamp))
+            calendar.add_component(_session_event(agenda, event, session, times, stamp))
             written += 1
-        if event.catch_up is not None and event.sessions:
-            catch_up = _catch_up_event(agenda, event, event.catch_up, stamp)
-            if catch_up is None:
-                skipped.append(f"the catch-up of event {event.key}: the last day of the calendar")
-            else:
-                calendar.add_component(catch_up)
-                catch_ups.append(event.catch_up)
+    # Exactly the catch-up the agenda shows (none when it says "not scheduled").
+    catch_up = agenda.catch_up
+    if catch_up is not None:
+        item = _catch_up_event(agenda, catch_up, stamp)
+        if item is None:
+            skipped.append("the catch-up: the last day of the calendar")
+            catch_up = None
+        else:
+            calendar.add_component(item)
     # A VTIMEZONE for every TZID used, so calendars that lack the zone still place it right.
     calendar.add_missing_timezones()
-    return IcsExport(calendar.to_ical(), written, max(catch_ups, default=None), tuple(skipped))
+    return IcsExport(calendar.to_ical(), written, catch_up, tuple(skipped))
 
 
 def write_ics(agenda: Agenda, target: Path, *, now: datetime | None = None) -> IcsExport:
@@ -98,23 +102,40 @@ def write_ics(agenda: Agenda, target: Path, *, now: datetime | None = None) -> I
     return export
 
 
-def _unwritable(session: SessionPlan) -> str | None:
-    if session.start is None:
+def _calendar_times(session: SessionPlan) -> tuple[datetime, datetime] | str:
+    """The session's start and end as the calendar gets them, or why it cannot be written.
+
+    Both ends share one form: the start's IANA zone (a TZID with its VTIMEZONE), UTC when
+    the file gave only an offset (``+05:00`` names no zone a calendar can look up), or
+    floating local times when it gave no zone at all.
+    """
+    start, end = session.start, session.end
+    if start is None:
         return "no start time"
-    if session.length_minutes is None or session.end is None:
+    if session.length_minutes is None or end is None:
         return "no usable end time"
-    return None
+    if start.tzinfo is None:  # a usable length means the end is naive too
+        return start, end
+    zone = start.tzinfo if isinstance(start.tzinfo, ZoneInfo) else UTC
+    start, end = dates.in_zone(start, zone), dates.in_zone(end, zone)
+    if start is None or end is None:
+        return "its time falls outside the calendar in UTC (year 1 to 9999)"
+    return start, end
 
 
 def _session_event(
-    agenda: Agenda, event: EventPlan, session: SessionPlan, stamp: datetime
+    agenda: Agenda,
+    event: EventPlan,
+    session: SessionPlan,
+    times: tuple[datetime, datetime],
+    stamp: datetime,
 ) -> Event:
     item = Event()
     item.add("uid", session_uid(agenda.identity, session.key))
     item.add("dtstamp", stamp)
     item.add("summary", f"{one_line(agenda.title)} — {session.label}")
-    item.add("dtstart", session.start)
-    item.add("dtend", session.end)
+    item.add("dtstart", times[0])
+    item.add("dtend", times[1])
     if event.location:
         item.add("location", one_line(event.location))
     item.add("description", _description(session))
@@ -138,13 +159,13 @@ def _description(session: SessionPlan) -> str:
     return "\n".join(lines)
 
 
-def _catch_up_event(agenda: Agenda, event: EventPlan, day: date, stamp: datetime) -> Event | None:
+def _catch_up_event(agenda: Agenda, day: date, stamp: datetime) -> Event | None:
     """The all-day catch-up event; None when its end (the next day) is past year 9999."""
     end = dates.add(day, timedelta(days=1))
     if end is None:
         return None
     item = Event()
-    item.add("uid", catch_up_uid(agenda.identity, event.key))
+    item.add("uid", catch_up_uid(agenda.identity))
     item.add("dtstamp", stamp)
     item.add("summary", f"{one_line(agenda.title)} — catch-up")
     item.add("dtstart", day)

@@ -60,7 +60,22 @@ def check_one(path: Path, site_url: str | None = None) -> Result:
         course = load_course(path, site_url=site_url)
     except CourseError as exc:
         return Result(path, None, (exc.problem,))
-    return Result(path, course, course.warnings)
+    return Result(path, course, in_file_order(course.warnings))
+
+
+def in_file_order(problems: tuple[Problem, ...]) -> tuple[Problem, ...]:
+    """Each file's problems by line and column, as an author reads the file; a course's
+    files in the order they were first reported, and problems without a place last (the
+    reader reports them in the order it reads fields, not the order they are written)."""
+    files: dict[Path | None, int] = {}
+    for problem in problems:
+        files.setdefault(problem.file, len(files))
+
+    def place(problem: Problem) -> tuple[int, bool, int, int]:
+        line, column = problem.line, problem.column
+        return files[problem.file], line is None, line or 0, column or 0
+
+    return tuple(sorted(problems, key=place))  # stable: ties keep the reader's order
 
 
 Skipped = tuple[Path, str]  # an entry of a folder of courses that is not one, and why

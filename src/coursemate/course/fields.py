@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from coursemate.course.links import has_scheme
+from coursemate.course.links import has_scheme, holds_spaces_or_controls
 from coursemate.course.model import Problem
 from coursemate.course.text import clean, one_line
 from coursemate.course.yamlsafe import BadDate, locate
@@ -53,6 +53,7 @@ class Context:
         self.root = root
         self.line_offset = line_offset
         self.warnings: list[Problem] = [] if warnings is None else warnings
+        self.ignored: set[str] = set()  # the fields ``ignore`` warned about
 
     def _where(self, field: str | None, at_key: bool = False) -> tuple[int | None, int | None]:
         spot = locate(self.root, field, at_key=at_key) if field else None
@@ -76,6 +77,7 @@ class Context:
 
     def ignore(self, message: str, field: str) -> None:
         """A value that cannot be used: warned about, then treated as missing."""
+        self.ignored.add(field)
         self.warn(f"{message}; treated as missing", field)
 
     def check_keys(self, data: Mapping[Any, Any], known: Iterable[str], path: str) -> None:
@@ -111,6 +113,8 @@ def _loose(key: str) -> str:
 
 def describe(value: Any) -> str:
     """A short plain-words description of a YAML value, never walking big structures."""
+    if value is None:
+        return "nothing (null)"
     if isinstance(value, Mapping):
         return "a mapping of fields"
     if isinstance(value, list):
@@ -136,13 +140,12 @@ def as_list(ctx: Context, value: Any, path: str) -> list[Any]:
 
 
 def mappings(ctx: Context, value: Any, path: str) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
-    """(index, field path, mapping) of each list item that is a mapping (an empty item is an
-    empty mapping); any other item is warned about and skipped."""
+    """(index, field path, mapping) of each list item that is a mapping; any other item,
+    an empty one (``null``) too, is warned about and skipped: read as an empty mapping it
+    would become an untitled module, event or resource the author never wrote."""
     for i, raw in enumerate(as_list(ctx, value, path)):
         where = f"{path}[{i}]"
-        if raw is None:
-            yield i, where, {}
-        elif isinstance(raw, Mapping):
+        if isinstance(raw, Mapping):
             yield i, where, raw
         else:
             ctx.warn(f"expected a mapping of fields, got {describe(raw)}; skipped", where)
@@ -176,13 +179,25 @@ def _iframe_link(match: re.Match[str]) -> str:
     return f"[{title}]({src})" if src.startswith(("http://", "https://")) else f"({title})"
 
 
+# What a one-line text field holds, named by its key, for the warning when it is not text.
+_TEXT_KINDS = {
+    "type": "a type",
+    "timezone": "a timezone name",
+    "location": "a location",
+    "code": "a course code",
+    "level": "a level",
+}
+
+
 def title(ctx: Context, value: Any, path: str) -> str:
+    """One line of text (a title, a type, a timezone name...); "" when absent or not text."""
     if value is None:
         return ""
     if isinstance(value, (int, float, date)):
         return str(value)
     if not isinstance(value, str):
-        ctx.ignore(f"expected a title as text, got {describe(value)}", path)
+        kind = _TEXT_KINDS.get(path.rpartition(".")[2], "a title")
+        ctx.ignore(f"expected {kind} as text, got {describe(value)}", path)
         return ""
     return one_line(html.unescape(_HTML_COMMENT.sub("", value)))
 
@@ -242,14 +257,21 @@ def link(ctx: Context, value: Any, path: str) -> str | None:
     if not isinstance(value, str):
         ctx.ignore(f"expected a link as text, got {describe(value)}", path)
         return None
-    text = one_line(html.unescape(value))
+    raw = html.unescape(value)
+    text = one_line(raw)
     if not text or text.startswith("#"):
         return None
     if text.startswith(("/", "./", "../")) or "://" in text or has_scheme(text):
-        return text
-    if " " not in text and "." in text.split("/")[0]:  # "www.example.com/x" without a scheme
-        return "https://" + text
-    return None
+        link = text
+    elif " " not in text and "." in text.split("/")[0]:  # "www.example.com/x", no scheme
+        link = "https://" + text
+    else:
+        return None  # plain text, not a link
+    if holds_spaces_or_controls(raw):
+        # Cleaned up for the screen, it would be an address the file never wrote.
+        ctx.ignore("the link holds spaces or control characters", path)
+        return None
+    return link
 
 
 def identifier(value: Any) -> str:

@@ -391,16 +391,17 @@ def _resource_warnings(
     duration_field: str = "duration",
 ) -> None:
     name = f"'{res.title}'" if res.title else "an untitled resource"
-    if res.link is None:
-        field = "url" if raw.get("link") in (None, "") and "url" in raw else "link"
+    field = "url" if raw.get("link") in (None, "") and "url" in raw else "link"
+    # A link f.link refused (not text, or holding control characters) had its own warning.
+    if res.link is None and f"{path}.{field}" not in ctx.ignored:
         written = raw.get(field)
-        if isinstance(written, str) and one_line(written):
+        if written is None or (isinstance(written, str) and not one_line(written)):
+            ctx.warn(f"{name} has no link", f"{path}.link")
+        elif isinstance(written, str):
             ctx.warn(
                 f"{name} has no usable link ('{_shorten(written)}' is not a web address)",
                 f"{path}.{field}",
             )
-        elif written is None or isinstance(written, str):  # other types: warned already
-            ctx.warn(f"{name} has no link", f"{path}.link")
     if res.minutes is None and raw.get(duration_field) in (None, ""):
         # (A duration written wrongly has had its own warning.)
         ctx.warn(f"{name} has no duration", f"{path}.duration")
