@@ -15,6 +15,7 @@ from coursemate.cli import main
 from coursemate.course.model import Course
 from coursemate.course.reader import load_course
 from coursemate.export import progress_json, progress_markdown
+from coursemate.progress.document import clean_text
 from coursemate.progress.store import PROMPTS, REFLECTION_FIELDS, STATUSES, Store
 from helpers import DATA
 
@@ -68,7 +69,12 @@ operations = st.lists(
             st.tuples(st.sampled_from(REFLECTION_FIELDS), texts),
         ),
         st.tuples(st.just("prompt"), st.sampled_from(PROMPTS), texts),
-        st.tuples(st.just("own"), st.sampled_from(["m1/a", "m2/a"]), texts.filter(str.strip)),
+        st.tuples(
+            st.just("own"),
+            st.sampled_from(["m1/a", "m2/a"]),
+            # What is left once stored (control characters dropped) must be some text.
+            texts.filter(lambda t: clean_text(t).strip()),
+        ),
         st.tuples(st.just("position"), st.sampled_from(KEYS), st.none()),
         st.tuples(st.just("date"), st.dates(), st.none()),
     ),
