@@ -278,6 +278,25 @@ async def test_a_note_is_on_disk_at_once_not_at_the_next_autosave_tick(
         assert store_on_disk(tmp_path).note(COURSE_ID, FIRST) == "Ask Sam"
 
 
+async def test_text_typed_in_the_note_editor_is_kept_when_the_app_ends_with_it_open(
+    tmp_path: Path,
+) -> None:
+    """A signal or a closed terminal ends the app through ``save_now`` (ui/shutdown.py) with
+    the editor still open: what was typed is in the learner's store, not lost."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, SECOND)
+        await pilot.press("e", *"Cancelled", "escape")  # a cancelled edit keeps nothing
+        await go(pilot, screen, FIRST)
+        await pilot.press("e", *"Half a thought")
+        assert isinstance(app.screen, NoteScreen)
+        assert app.save_now() is None
+        on_disk = store_on_disk(tmp_path)
+        assert on_disk.note(COURSE_ID, FIRST) == "Half a thought"
+        assert on_disk.note(COURSE_ID, SECOND) == ""
+
+
 async def test_filter_searches_titles_content_and_notes(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:

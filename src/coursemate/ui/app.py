@@ -292,13 +292,24 @@ class CoursemateApp(App[int]):
         from coursemate.progress.store import StoreError
 
         store = self.store
-        if store is None or store.read_only or not store.dirty:
+        if store is None or store.read_only:
             return None
         try:
+            self._keep_drafts()
+            if not store.dirty:
+                return None
             store.save()
         except (StoreError, OSError) as exc:
             return clean(str(exc))  # printed to the terminal after the app has gone
         return None
+
+    def _keep_drafts(self) -> None:
+        """Text typed in an editor still open reaches the store before the last save."""
+        from coursemate.ui.store_edits import HoldsDraft
+
+        for screen in list(self.screen_stack):
+            if isinstance(screen, HoldsDraft):
+                screen.keep_draft()
 
     async def action_quit(self) -> None:
         from coursemate.ui.screens.error import ErrorScreen

@@ -9,7 +9,7 @@ never touch the disk themselves.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.message import Message
 
@@ -58,3 +58,12 @@ def apply_change(
     if save:
         request_save(node, store)
     return True
+
+
+@runtime_checkable
+class HoldsDraft(Protocol):
+    """A screen holding typed text that is not in the store yet (the note editor)."""
+
+    def keep_draft(self) -> None:
+        """Put the typed text in the store: the app is ending (a signal, the terminal closed)
+        with the screen still open, and what was typed must not be lost. Any thread."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -22,12 +23,23 @@ class NoteScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, title: str, text: str) -> None:
+    def __init__(self, title: str, text: str, keep: Callable[[str], object] | None = None) -> None:
         super().__init__()
         self.item_title = one_line(title)
         # A stored note may hold anything (a hand-edited store, an older version, an import):
         # the editor shows it cleaned, and saving writes what it shows.
         self.initial = clean(text)
+        self._keep = keep  # stores the typed text if the app ends with the editor open
+        self._draft: str | None = None  # the typed text, once it differs from the note
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        text = event.text_area.text
+        self._draft = text if text != self.initial else None
+
+    def keep_draft(self) -> None:
+        draft = self._draft  # one reference read: safe from the shutdown thread
+        if self._keep is not None and draft is not None:
+            self._keep(draft)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="note-dialog", classes="dialog"):
@@ -46,9 +58,11 @@ class NoteScreen(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
+        self._draft = None
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
+        self._draft = None
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

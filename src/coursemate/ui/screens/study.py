@@ -324,7 +324,11 @@ class StudyScreen(Screen[None]):
             ):
                 self.changed(key)
 
-        self.app.push_screen(NoteScreen(title, self.store.note(self.course_id, key)), saved)
+        def keep(text: str) -> None:
+            self.store.set_note(self.course_id, key, text)
+
+        note = NoteScreen(title, self.store.note(self.course_id, key), keep=keep)
+        self.app.push_screen(note, saved)
 
     def action_reflect(self) -> None:
         exp = self._chosen_experiment()
