@@ -68,7 +68,7 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
             if shot.course or isinstance(app.screen, StudyScreen):
                 break
         if shot.reveal and isinstance(app.screen, StudyScreen):
-            app.screen.tree.reveal(shot.reveal)
+            app.screen.syllabus.reveal(shot.reveal)
             await pilot.pause()
         for key in shot.keys:
             await pilot.press(key)
