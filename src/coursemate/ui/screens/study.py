@@ -318,14 +318,12 @@ class StudyScreen(Screen[None]):
             return
         title = item_title(item)
 
-        def saved(text: str | None) -> None:
-            if text is not None and apply_change(
-                self, self.store, lambda: self.store.set_note(self.course_id, key, text)
-            ):
-                self.changed(key)
-
         def keep(text: str) -> None:
             self.store.set_note(self.course_id, key, text)
+
+        def saved(text: str | None) -> None:
+            if text is not None and apply_change(self, self.store, lambda: keep(text)):
+                self.changed(key)
 
         note = NoteScreen(title, self.store.note(self.course_id, key), keep=keep)
         self.app.push_screen(note, saved)
