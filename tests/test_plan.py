@@ -33,7 +33,11 @@ ITEMS = st.lists(
         ),
     ),
     max_size=30,
-).map(lambda items: [PlanItem(f"k{i}", f"t{i}", it.minutes, it.last_day) for i, it in enumerate(items)])
+).map(
+    lambda items: [
+        PlanItem(f"k{i}", f"t{i}", it.minutes, it.last_day) for i, it in enumerate(items)
+    ]
+)
 
 
 @given(ITEMS, st.integers(min_value=1, max_value=600))
@@ -105,17 +109,13 @@ def test_reference_course_deadlines_come_from_the_sessions(course: Course) -> No
     assert plan.minutes_left == 551 - 11
     assert plan.minutes_per_day == -(-540 // 6)
     assert FIRST not in {item.key for item in plan.items}
-    module_day = {
-        item.key: day.day for day in plan.days for item in day.items
-    }
+    module_day = {item.key: day.day for day in plan.days for item in day.items}
     for module in course.modules[:3]:  # taught on 7 Nov: read by 6 Nov
         for res in module.resources:
             if res.key != FIRST:
                 assert module_day[res.key] <= date(2025, 11, 6)
     assert sum(day.minutes for day in plan.days) == plan.minutes_left
-    assert deadline_line(plan) == (
-        "Class 7–8 Nov: 6 days left · 540 min left · 90 min a day"
-    )
+    assert deadline_line(plan) == ("Class 7–8 Nov: 6 days left · 540 min left · 90 min a day")
 
 
 def test_budget_and_json_shape(course: Course) -> None:

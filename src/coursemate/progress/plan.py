@@ -287,8 +287,7 @@ def deadline_line(plan: Plan) -> str:
     if plan.past:
         return f"{when} has passed: {left}"
     return (
-        f"{when}: {plural(plan.days_left, 'day')} left · {left} · "
-        f"{plan.minutes_per_day} min a day"
+        f"{when}: {plural(plan.days_left, 'day')} left · {left} · {plan.minutes_per_day} min a day"
     )
 
 
