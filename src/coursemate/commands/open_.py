@@ -13,6 +13,7 @@ from coursemate.commands.common import (
     add_site_url_argument,
     add_store_arguments,
 )
+from coursemate.commands.plan import iso_date
 from coursemate.gc_policy import pause_for_start
 from coursemate.ui.options import AppOptions
 
@@ -27,6 +28,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_course_argument(parser)
     add_store_arguments(parser)
     add_site_url_argument(parser)
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="count the class countdown and the reading plan from this day",
+    )
     parser.set_defaults(func=run)
 
 
@@ -42,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
+        today=args.today,
         prefetched=_start_reading(course, args.site_url),
     )
     from coursemate.ui.factory import create_app

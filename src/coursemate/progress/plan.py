@@ -171,6 +171,24 @@ def class_dates(course: Course) -> list[tuple[date, date]]:
     return sorted(spans)
 
 
+def class_countdown(course: Course, today: date) -> str | None:
+    """``class in 5 days``, ``class tomorrow``, ``class today`` (the next session day), or
+    ``course ran 7–8 Nov`` when every class is past; None without dated sessions."""
+    spans = class_dates(course)
+    if not spans:
+        return None
+    coming = sorted(day for e in course.events for day, _ in _session_days(e) if day >= today)
+    if coming:
+        days = (coming[0] - today).days
+        if days == 0:
+            return "class today"
+        if days == 1:
+            return "class tomorrow"
+        return f"class in {days} days"
+    first, last = spans[-1]
+    return f"course ran {date_span(first, last, today)}"
+
+
 def due_dates(course: Course, today: date) -> dict[str, date]:
     """Each resource's due date from the sessions of the next class: pre-reading at the first
     session, a module's resources at the first session teaching it (a module no session names:

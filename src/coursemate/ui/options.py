@@ -7,6 +7,7 @@ Textual is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ class AppOptions:
     config_dir: Path | None = None
     cache_dir: Path | None = None
     site_url: str | None = None
+    today: date | None = None  # --today: the header's countdown and the plan count from it
     # The read of the first course, started before Textual was imported (``course.cache.
     # prefetch`` with the same path, site URL and cache dir the app would use): the app takes
     # this result for its first course instead of reading it again.
