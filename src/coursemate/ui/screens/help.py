@@ -18,7 +18,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("↑ ↓ ← →", "move in the tree; → expands, ← collapses or goes to the parent"),
             ("space / enter", "mark the resource done (again: not done), or choose the experiment"),
-            ("n", "jump to the next unfinished resource in course order"),
+            ("n / N", "next / previous to do: unread, then chosen experiments, reflections"),
             ("o", "open the link in your browser (http/https only)"),
             ("c", "copy the link"),
             ("e", "write a note; on a chosen experiment, its reflection"),
@@ -27,6 +27,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("/", "filter by titles, content and notes"),
             ("escape", "clear the filter"),
             ("r", "reading list"),
+            ("P", "reading plan: what to read each day until the class"),
             ("C", "catch-up checklist"),
             ("g", "agenda of the course's sessions"),
             ("p", "presenter view"),
@@ -43,6 +44,15 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "sort by the next column (click a header to sort by it)"),
             ("o / c", "open / copy the row's link"),
             ("escape / r", "back to the study screen"),
+        ),
+    ),
+    (
+        "Reading plan",
+        (
+            ("space", "mark the item done; the plan is worked out again"),
+            ("enter", "show the item in the tree"),
+            ("m", "how many minutes you have: marks what fits"),
+            ("escape / P", "back to the study screen"),
         ),
     ),
     (

@@ -100,6 +100,7 @@ class StudyScreen(Screen[None]):
         Binding("g", "agenda", "Agenda", show=False),
         Binding("p", "presenter", "Presenter", show=False),
         Binding("C", "catchup", "Catch-up", show=False),
+        Binding("P", "plan", "Plan", show=False),
     ]
 
     filter_text: var[str] = var("")
@@ -509,3 +510,13 @@ class StudyScreen(Screen[None]):
         from coursemate.ui.screens.catchup import CatchupScreen
 
         self.app.push_screen(CatchupScreen(self.course, self.store), lambda _r: self.refresh_all())
+
+    def action_plan(self) -> None:
+        from coursemate.ui.screens.plan import PlanScreen
+
+        def back(key: str | None) -> None:
+            self.refresh_all()
+            if key is not None:
+                self.go_to(key)
+
+        self.app.push_screen(PlanScreen(self.course, self.store, self.today()), back)
