@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from coursemate.ui.screens.plan import PlanScreen
@@ -25,6 +26,13 @@ from helpers import (
 BEFORE = date(2025, 11, 2)
 
 
+async def open_plan(pilot: Pilot[int]) -> PlanScreen:
+    """Wait for the study screen, press P and return the plan."""
+    await study(pilot)
+    await pilot.press("P")
+    return await until_screen(pilot, PlanScreen)
+
+
 def summary(screen: PlanScreen) -> str:
     return str(screen.query_one("#plan-summary", Static).render())
 
@@ -36,9 +44,7 @@ def row_keys(screen: PlanScreen) -> list[str]:
 async def test_P_opens_the_plan_and_a_tick_updates_it_at_once(tmp_path: Path) -> None:
     app = make_app(tmp_path, today=BEFORE)
     async with app.run_test(size=(120, 40)) as pilot:
-        await study(pilot)
-        await pilot.press("P")
-        plan = await until_screen(pilot, PlanScreen)
+        plan = await open_plan(pilot)
         assert summary(plan) == "Class 7–8 Nov: 6 days left · 551 min left · 92 min a day"
         assert row_keys(plan)[:2] == [FIRST, SECOND]
         first_day = str(plan.table.get_cell_at((0, 0)))
@@ -56,9 +62,7 @@ async def test_P_opens_the_plan_and_a_tick_updates_it_at_once(tmp_path: Path) ->
 async def test_enter_opens_the_item_in_the_tree(tmp_path: Path) -> None:
     app = make_app(tmp_path, today=BEFORE)
     async with app.run_test(size=(120, 40)) as pilot:
-        await study(pilot)
-        await pilot.press("P")
-        plan = await until_screen(pilot, PlanScreen)
+        plan = await open_plan(pilot)
         target = row_keys(plan)[-1]  # a module that is not built in the tree yet
         plan.table.move_cursor(row=len(row_keys(plan)) - 1)
         await pilot.press("enter")
@@ -69,9 +73,7 @@ async def test_enter_opens_the_item_in_the_tree(tmp_path: Path) -> None:
 async def test_minutes_mark_what_fits(tmp_path: Path) -> None:
     app = make_app(tmp_path, today=BEFORE)
     async with app.run_test(size=(120, 40)) as pilot:
-        await study(pilot)
-        await pilot.press("P")
-        plan = await until_screen(pilot, PlanScreen)
+        plan = await open_plan(pilot)
         await pilot.press("m", "2", "0", "enter")
         assert "▸ fits in 20 min: 3 items, 20 min" in summary(plan)
         titles = [str(plan.table.get_cell_at((row, 2))) for row in range(3)]
@@ -85,9 +87,7 @@ async def test_minutes_mark_what_fits(tmp_path: Path) -> None:
 async def test_a_past_class_shows_what_is_left_without_a_schedule(tmp_path: Path) -> None:
     app = make_app(tmp_path, today=date(2025, 12, 1))
     async with app.run_test(size=(120, 40)) as pilot:
-        await study(pilot)
-        await pilot.press("P")
-        plan = await until_screen(pilot, PlanScreen)
+        plan = await open_plan(pilot)
         assert summary(plan) == "Class 7–8 Nov has passed: 551 min left"
         assert str(plan.table.get_cell_at((0, 0))) == "Left"
         assert len(row_keys(plan)) == 31
