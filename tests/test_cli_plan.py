@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from helpers import FIRST, SECOND, no_traceback, run, write_course
 DAYS_BEFORE = "2025-11-02"  # five days before the reference course's first session
 
 
-def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, object]:
+def plan_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["plan", "--today", DAYS_BEFORE, "--json", *args]) == 0
     data = json.loads(capsys.readouterr().out)
     assert isinstance(data, dict)

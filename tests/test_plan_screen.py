@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -47,7 +48,7 @@ async def test_P_opens_the_plan_and_a_tick_updates_it_at_once(tmp_path: Path) ->
         plan = await open_plan(pilot)
         assert summary(plan) == "Class 7–8 Nov: 6 days left · 551 min left · 92 min a day"
         assert row_keys(plan)[:2] == [FIRST, SECOND]
-        first_day = str(plan.table.get_cell_at((0, 0)))
+        first_day = str(plan.table.get_cell_at(Coordinate(0, 0)))
         assert first_day == "Today · 86"
         await pilot.press("space")
         assert app.store is not None and app.store.is_done(COURSE_ID, FIRST)
@@ -76,7 +77,7 @@ async def test_minutes_mark_what_fits(tmp_path: Path) -> None:
         plan = await open_plan(pilot)
         await pilot.press("m", "2", "0", "enter")
         assert "▸ fits in 20 min: 3 items, 20 min" in summary(plan)
-        titles = [str(plan.table.get_cell_at((row, 2))) for row in range(3)]
+        titles = [str(plan.table.get_cell_at(Coordinate(row, 2))) for row in range(3)]
         assert titles[0].startswith("▸ What’s Driving") and titles[1].startswith("▸ What is")
         assert not titles[2].startswith("▸")
         await pilot.press("m", "0", "enter")  # refused: nothing changes
@@ -89,5 +90,5 @@ async def test_a_past_class_shows_what_is_left_without_a_schedule(tmp_path: Path
     async with app.run_test(size=(120, 40)) as pilot:
         plan = await open_plan(pilot)
         assert summary(plan) == "Class 7–8 Nov has passed: 551 min left"
-        assert str(plan.table.get_cell_at((0, 0))) == "Left"
+        assert str(plan.table.get_cell_at(Coordinate(0, 0))) == "Left"
         assert len(row_keys(plan)) == 31
