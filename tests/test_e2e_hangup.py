@@ -208,7 +208,7 @@ def test_closing_the_terminal_right_after_a_mark_on_the_large_course(
     app.wait_for(first_module)
     app.keys("Down", "Right", "Down", "Space")  # the first pre-reading item
     minutes = course.prereading[0].minutes
-    app.wait_for(f"Resources {minutes}/")
+    app.wait_for(f"Pre-reading {minutes}/")
     app.close_terminal()
     assert_gone(app.pid)
     assert app.store().done_keys(course.identity) == {course.prereading[0].key}

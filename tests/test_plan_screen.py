@@ -92,3 +92,17 @@ async def test_a_past_class_shows_what_is_left_without_a_schedule(tmp_path: Path
         assert summary(plan) == "Class 7–8 Nov has passed: 551 min left"
         assert str(plan.table.get_cell_at(Coordinate(0, 0))) == "Left"
         assert len(row_keys(plan)) == 31
+
+
+async def test_the_palette_opens_the_plan_and_help_lists_its_key(tmp_path: Path) -> None:
+    from coursemate.ui.screens.help import KEYS
+
+    app = make_app(tmp_path, today=BEFORE)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        await pilot.press("ctrl+p", *"reading plan")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await until_screen(pilot, PlanScreen)
+    study_keys = dict(KEYS)["Study screen"]
+    assert ("P", "reading plan: what to read each day until the class") in study_keys
