@@ -73,3 +73,15 @@ def test_markup_and_escapes_appear_literally(terminal: Terminal, tmp_path: Path)
     terminal.keys("q")
     terminal.wait_for("EXIT=0")
     terminal.assert_restored()
+
+
+def test_today_sets_the_header_countdown_and_the_plan(terminal: Terminal) -> None:
+    terminal.run(f"{COURSEMATE} --learner e2e --today 2025-11-02; echo EXIT=$?")
+    terminal.wait_for("class in 5 days")
+    terminal.keys("P")
+    terminal.wait_for("Class 7–8 Nov: 6 days left · 551 min left · 92 min a day")
+    terminal.keys("P")  # closes it too (a lone escape waits to be told from alt+key)
+    terminal.wait_for("Agile Product Management I")
+    terminal.keys("q")
+    terminal.wait_for("EXIT=0")
+    terminal.assert_restored()

@@ -49,7 +49,7 @@ async def test_P_opens_the_plan_and_a_tick_updates_it_at_once(tmp_path: Path) ->
         assert summary(plan) == "Class 7–8 Nov: 6 days left · 551 min left · 92 min a day"
         assert row_keys(plan)[:2] == [FIRST, SECOND]
         first_day = str(plan.table.get_cell_at(Coordinate(0, 0)))
-        assert first_day == "Today · 86"
+        assert first_day == "Today · 86 min"
         await pilot.press("space")
         assert app.store is not None and app.store.is_done(COURSE_ID, FIRST)
         assert summary(plan) == "Class 7–8 Nov: 6 days left · 540 min left · 90 min a day"

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
+from coursemate.course.text import one_line
 from coursemate.progress.plan import Plan, build_plan, day_label, deadline_line, plural
 from coursemate.ui.store_edits import apply_change
 from coursemate.ui.widgets.keys_footer import KeysFooter
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from coursemate.progress.store import Store
 
 COLUMNS = (("day", "Day"), ("minutes", "Min"), ("title", "To read"))
-DAY_WIDTH, MINUTES_WIDTH = 16, 5
+DAY_WIDTH, MINUTES_WIDTH = 20, 5
 FITS = "▸"  # marks what fits in the minutes the learner has
 
 
@@ -65,7 +66,7 @@ class PlanScreen(Screen[str | None]):
 
     def compose(self) -> ComposeResult:
         title = Text("Reading plan · ", style="bold")
-        title.append(self.course.title or self.course.identity)
+        title.append(one_line(self.course.title) or one_line(self.course.identity))
         yield Static(title, id="plan-title", markup=False)
         yield Static("", id="plan-summary", markup=False)
         yield Input(placeholder="Minutes you have now (enter; escape cancels)", id="plan-minutes")
@@ -110,7 +111,7 @@ class PlanScreen(Screen[str | None]):
         out: list[tuple[str, Text, Text, Text]] = []
         if plan.days:
             groups = [
-                (f"{day_label(day.day, plan.today)} · {day.minutes}", day.items)
+                (f"{day_label(day.day, plan.today)} · {day.minutes} min", day.items)
                 for day in plan.days
             ]
         else:
@@ -123,7 +124,7 @@ class PlanScreen(Screen[str | None]):
                         item.key,
                         Text(label if i == 0 else "", style="bold", no_wrap=True),
                         Text(str(item.minutes), justify="right"),
-                        Text(mark + item.title, overflow="ellipsis", no_wrap=True),
+                        Text(mark + one_line(item.title), overflow="ellipsis", no_wrap=True),
                     )
                 )
         return out
