@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from coursemate.course.model import Course
+from coursemate.course.reader import load_course
 from coursemate.progress.plan import (
     PlanItem,
     build_plan,
@@ -18,7 +19,7 @@ from coursemate.progress.plan import (
     plan_json,
     spread,
 )
-from helpers import FIRST, SECOND, write_course
+from helpers import FIRST, REFERENCE, SECOND, write_course
 
 TODAY = date(2025, 11, 2)  # five days before the reference course's first session (7 Nov)
 
@@ -160,10 +161,35 @@ events:
       - {start_datetime: 2025-11-10T09:00:00, end_datetime: 2025-11-10T17:00:00, syllabus_ids: [1]}
 """,
     )
-    from coursemate.course.reader import load_course
-
     plan = build_plan(load_course(path), frozenset(), TODAY)
     due = {item.title: item.last_day for item in plan.items}
     assert due == {"Guide": date(2025, 11, 4), "Late read": date(2025, 11, 9)}
     placed = {item.title: day.day for day in plan.days for item in day.items}
     assert placed["Guide"] <= date(2025, 11, 4)
+
+
+REFERENCE_COURSE = load_course(REFERENCE)
+REFERENCE_KEYS = [res.key for res in REFERENCE_COURSE.all_resources()]
+
+
+@given(
+    st.sets(st.sampled_from(REFERENCE_KEYS)),
+    st.integers(min_value=-20, max_value=10).map(lambda n: date(2025, 11, 7) + timedelta(n)),
+    st.one_of(st.none(), st.integers(min_value=1, max_value=300)),
+)
+def test_reference_plans_add_up_and_are_never_late(
+    done: set[str], today: date, budget: int | None
+) -> None:
+    plan = build_plan(REFERENCE_COURSE, frozenset(done), today, budget=budget)
+    assert [item.key for item in plan.items] == [k for k in REFERENCE_KEYS if k not in done]
+    if plan.days:
+        assert plan.days[0].day >= today
+        assert sum(day.minutes for day in plan.days) == plan.minutes_left
+        for day in plan.days:
+            for item in day.items:
+                if item.last_day is not None and item.last_day >= today:
+                    assert day.day <= item.last_day
+    else:
+        assert plan.past or not plan.items
+    if budget is not None:
+        assert sum(item.minutes for item in plan.next) <= budget

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -85,12 +86,12 @@ def left_text(overall: ModuleProgress) -> str | None:
 
 def shorten_words(text: str, width: int) -> str | None:
     """``text`` in ``width`` cells, cut after a whole word with "…"; None if not one word fits."""
-    if Text(text).cell_len <= width:
+    if cell_len(text) <= width:
         return text
     words = text.split(" ")
     for count in range(len(words) - 1, 0, -1):
         candidate = " ".join(words[:count]).rstrip(",.;:–-") + "…"
-        if Text(candidate).cell_len <= width:
+        if cell_len(candidate) <= width:
             return candidate
     return None
 
@@ -103,7 +104,7 @@ def status_parts(left: str | None, countdown: str | None, next_title: str, width
     for part in (left, countdown):
         if part is None:
             continue
-        cost = len(part) + (len(SEPARATOR) if parts else 0)
+        cost = cell_len(part) + (len(SEPARATOR) if parts else 0)
         if used + cost <= width:
             parts.append(part)
             used += cost
@@ -148,6 +149,7 @@ class ProgressHeader(Horizontal):
         self._widest_summary = widest_progress_text(progress)
         self._left = left_text(progress.overall)
         self._min_width = 0
+        self._status_width = -1
 
     def on_mount(self) -> None:
         self._apply_right()
@@ -199,8 +201,12 @@ class ProgressHeader(Horizontal):
         room = width - self._min_width - 2 - TITLE_ROOM - status.styles.padding.left
         parts = status_parts(self._left, self.countdown, self.next_title, room)
         text = SEPARATOR.join(parts)
+        # Laid out again only when its width changes: a tick mostly changes digits.
+        width = cell_len(text)
+        resize = width != self._status_width or status.display != bool(text)
+        self._status_width = width
         status.display = bool(text)
-        status.update(text)
+        status.update(text, layout=resize)
 
     def on_resize(self, event: events.Resize) -> None:
         self._refresh_right()
