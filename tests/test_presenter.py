@@ -6,13 +6,14 @@ from pathlib import Path
 from textwrap import dedent
 
 from textual.geometry import Region
-from textual.widgets import Digits, Static
+from textual.widgets import Digits, Markdown, Static
 
 from coursemate.course.model import Course
 from coursemate.course.reader import load_course
+from coursemate.progress.timers import ModuleTimer, format_seconds
 from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.presenter import PresenterScreen
-from coursemate.ui.widgets.countdown import Countdown, ModuleTimer, format_seconds
+from coursemate.ui.widgets.countdown import Countdown
 from helpers import FakeClock, Host, top_screen
 
 
@@ -40,32 +41,48 @@ async def test_navigation_through_the_agenda_flow(course: Course) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, PresenterScreen)
-        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 9"
         assert text_of(screen, "#presenter-title") == (
             "1. Agile Product Management I (Product vs. Project)"
         )
         assert "planned 09:00–11:00" in text_of(screen, "#presenter-where")
-        # At the start there is nowhere to go back to: the footer greys those keys out.
-        assert screen.check_action("previous", ()) is None
-        assert screen.check_action("next", ()) is True
+        # At the start there is nowhere to jump back to: the footer greys ``home`` out.
+        assert screen.check_action("first", ()) is None
+        assert screen.check_action("last", ()) is True
 
         await pilot.press("right")
-        assert where(screen) == "Day 1 · Session 1 · Module 2 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 2 of 9"
         await pilot.press("space")
-        assert where(screen) == "Day 1 · Session 1 · Module 3 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 3 of 9"
         await pilot.press("left")
-        assert where(screen) == "Day 1 · Session 1 · Module 2 of 6"
-        await pilot.press("end")
-        assert where(screen) == "Day 2 · Session 1 · Module 6 of 6"
-        assert text_of(screen, "#presenter-title") == "6. Product Backlog Management"
+        assert where(screen) == "Day 1 · Session 1 · Module 2 of 9"
+        await pilot.press("right", "right", "right", "right")
+        assert where(screen) == "Day 2 · Session 1 · Module 6 of 9"
+        # The sessions end at module 6; the course goes on, in syllabus order.
+        await pilot.press("right")
+        assert where(screen) == "Not scheduled · Module 7 of 9"
+        assert text_of(screen, "#presenter-title") == "7. Releases & Forecasting"
+        assert "planned" not in text_of(screen, "#presenter-where")
+        await pilot.press("home", "end")
+        assert where(screen) == "Not scheduled · Module 9 of 9"
+        assert text_of(screen, "#presenter-title") == "9. Catchup"
         assert text_of(screen, "#presenter-next") == "Last module"
-        assert screen.check_action("next", ()) is None
-        await pilot.press("right")  # past the end: stays
-        assert where(screen) == "Day 2 · Session 1 · Module 6 of 6"
+        assert screen.check_action("last", ()) is None
+        assert not screen.query_one("#presenter-status").display
+        await pilot.press("right")  # past the end: stays, and says so
+        assert where(screen) == "Not scheduled · Module 9 of 9"
+        assert text_of(screen, "#presenter-status") == (
+            "This is the last module: there is no more after it."
+        )
+        assert screen.query_one("#presenter-status").display
         await pilot.press("home")
-        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
-        await pilot.press("left")  # before the start: stays
-        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 9"
+        assert not screen.query_one("#presenter-status").display  # a move clears it
+        await pilot.press("left")  # before the start: stays, and says so
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 9"
+        assert text_of(screen, "#presenter-status") == (
+            "This is the first module: there is none before it."
+        )
 
 
 async def test_content_resources_and_assignment_are_shown(course: Course) -> None:
@@ -86,8 +103,12 @@ async def test_content_resources_and_assignment_are_shown(course: Course) -> Non
         assert text_of(screen, "#presenter-assignment") == (
             "Assignment: Making assumptions explicit"
         )
-        markdown = screen.query_one("#presenter-markdown")
-        assert "describe their business strategy" in markdown.source  # type: ignore[attr-defined]
+        notes = screen.query_one("#presenter-markdown", Markdown)
+        assert "describe their business strategy" in notes.source
+        # The assignment's text is part of the speaker notes too.
+        assignment = screen.query_one("#presenter-assignment-notes", Markdown)
+        assert assignment.display
+        assert "Create a vision and business model for your product." in assignment.source
         assert text_of(screen, "#presenter-next") == "Next: 3. Value-Driven Development"
 
 
@@ -168,7 +189,7 @@ async def test_start_key_opens_on_the_module_of_an_item(course: Course) -> None:
     async with app.run_test(size=(120, 40)):
         screen = app.screen
         assert isinstance(screen, PresenterScreen)
-        assert where(screen) == "Day 1 · Session 1 · Module 3 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 3 of 9"
 
 
 async def test_escape_returns(course: Course) -> None:
