@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import pytest
 from textual.app import ComposeResult
@@ -16,7 +16,7 @@ from coursemate.ui.screens.help import HelpScreen, sections_for
 from helpers import Host, make_app, study, top_screen
 
 
-def help_lines(screen: Screen[object]) -> list[str]:
+def help_lines(screen: Screen[Any]) -> list[str]:
     """The help as painted, one line per row, spaces squeezed."""
     keys = screen.query_one("#help-keys", Static)
     strips = keys.render_lines(Region(0, 0, keys.outer_size.width, keys.outer_size.height))
