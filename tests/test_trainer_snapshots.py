@@ -93,66 +93,58 @@ def test_agenda_broken_schedule(snap_compare: Callable[..., bool], tmp_path: Pat
     assert snap_compare(app, terminal_size=SIZE)
 
 
+def presenter_snapshot(
+    snap_compare: Callable[..., bool],
+    reference_path: Path,
+    start: tuple[int, int],
+    steps: tuple[tuple[str, ...] | float, ...],
+    size: tuple[int, int] = SIZE,
+) -> bool:
+    """The presenter from ``start`` (London, class day) after ``steps``: key presses, or
+    seconds for the clock to move."""
+    course = load_course(reference_path)
+    clock = class_day(*start)
+    app = Host(lambda: PresenterScreen(course, clock=clock))
+
+    async def run_before(pilot: Pilot[None]) -> None:
+        for step in steps:
+            if isinstance(step, tuple):
+                await pilot.press(*step)
+            else:
+                clock.advance(step)
+        await redraw(pilot)
+
+    return bool(snap_compare(app, terminal_size=size, run_before=run_before))
+
+
 def test_presenter_module_two_in_its_last_minutes(
     snap_compare: Callable[..., bool], reference_path: Path
 ) -> None:
-    course = load_course(reference_path)
-    clock = class_day(11, 3)
-    app = Host(lambda: PresenterScreen(course, clock=clock))
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        await pilot.press("right", "t")
-        clock.now += 112 * 60 + 48  # 7:12 left of 120 minutes
-        await redraw(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    # 7:12 left of module 2's 120 minutes
+    steps = (("right", "t"), 112 * 60 + 48)
+    assert presenter_snapshot(snap_compare, reference_path, (11, 3), steps)
 
 
 def test_presenter_overrun_paused(snap_compare: Callable[..., bool], reference_path: Path) -> None:
-    course = load_course(reference_path)
-    clock = class_day(9, 0)
-    app = Host(lambda: PresenterScreen(course, clock=clock))
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        await pilot.press("t")
-        clock.now += 125 * 60 + 12  # five minutes and twelve seconds over
-        await pilot.press("t")
-        await redraw(pilot)
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    # Module 1 started on time, paused five minutes and twelve seconds over: "on time".
+    steps = (("t",), 125 * 60 + 12, ("t",))
+    assert presenter_snapshot(snap_compare, reference_path, (9, 0), steps)
 
 
 def test_presenter_80x24_running_and_behind(
     snap_compare: Callable[..., bool], reference_path: Path
 ) -> None:
     """A small projector: notes, the assignment's text, a running timer, 10 min behind."""
-    course = load_course(reference_path)
-    clock = class_day(11, 10)
-    app = Host(lambda: PresenterScreen(course, clock=clock))
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        await pilot.press("right", "t")
-        clock.now += 6 * 60
-        await redraw(pilot)
-
-    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+    steps = (("right", "t"), 6 * 60)
+    assert presenter_snapshot(snap_compare, reference_path, (11, 10), steps, (80, 24))
 
 
 def test_presenter_200x50_another_module_running(
     snap_compare: Callable[..., bool], reference_path: Path
 ) -> None:
     """A large projector: module 3's notes while module 2's timer runs on, and the pace."""
-    course = load_course(reference_path)
-    clock = class_day(11, 10)
-    app = Host(lambda: PresenterScreen(course, clock=clock))
-
-    async def run_before(pilot: Pilot[None]) -> None:
-        await pilot.press("right", "t")
-        clock.now += 100 * 60  # 12:50
-        await pilot.press("right")
-        await redraw(pilot)
-
-    assert snap_compare(app, terminal_size=(200, 50), run_before=run_before)
+    steps = (("right", "t"), 100 * 60, ("right",))  # 12:50, module 2 started 11:10
+    assert presenter_snapshot(snap_compare, reference_path, (11, 10), steps, (200, 50))
 
 
 def test_presenter_help(snap_compare: Callable[..., bool], tmp_path: Path) -> None:
