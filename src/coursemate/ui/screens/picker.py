@@ -64,6 +64,9 @@ FOLDER_WIDTH = 24
 FOLDER_FROM = 110  # a folder column from this width on; narrower, only where titles repeat
 MIN_TITLE = 16
 FILL_BATCH_SECONDS = 0.1  # how often the worker posts what it has read
+# The worker starts this long after mount: reading courses in a thread takes the GIL from
+# the first frame on its way to the terminal.
+FILL_DELAY = 0.15
 
 
 @dataclass
@@ -360,7 +363,7 @@ class PickerScreen(Screen[Path]):
         self._show()
         self.query_one(CourseList).focus()
         # The figures come after the first frame: the titles are what the learner sees first.
-        self.call_after_refresh(self._start_filling)
+        self.set_timer(FILL_DELAY, self._start_filling)
 
     def on_resize(self) -> None:
         if self.courses:
