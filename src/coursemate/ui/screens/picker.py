@@ -221,7 +221,8 @@ class CourseList(ScrollView, can_focus=True):
         self._repeated = {title for title, count in titles.items() if count > 1}
         self._columns = None
         self._lines.clear()
-        self.virtual_size = Size(self.size.width, len(rows))
+        # No width of its own: the list takes its container's (wider, it would scroll sideways).
+        self.virtual_size = Size(0, len(rows))
         index = None
         if self.moved:
             index = next((i for i, r in enumerate(rows) if r.path == keep), None)
@@ -240,7 +241,7 @@ class CourseList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._columns = None
         self._lines.clear()
-        self.virtual_size = Size(event.size.width, len(self.rows))
+        self.virtual_size = Size(0, len(self.rows))
 
     def render_line(self, y: int) -> Strip:
         index = y + int(self.scroll_offset.y)
@@ -258,14 +259,14 @@ class CourseList(ScrollView, can_focus=True):
                 store_problem=self.store_problem,
             )
             text.end = ""
-            segments = list(text.render(self.app.console))
-            strip = Strip(segments).adjust_cell_length(width, self.rich_style)
-            strip = strip.apply_style(self.rich_style)
+            strip = Strip(list(text.render(self.app.console))).adjust_cell_length(width)
             self._lines[index] = strip
+        base = self.rich_style
         if index == self.cursor:
-            style: Style = self.get_component_rich_style("course-list--cursor")
-            strip = strip.apply_style(style if self.has_focus else style + Style(dim=True))
-        return strip
+            # Under the row's own styles: the cursor's background, the cells' colours.
+            cursor: Style = self.get_component_rich_style("course-list--cursor")
+            base += cursor if self.has_focus else cursor + Style(dim=True)
+        return strip.apply_style(base)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh()
