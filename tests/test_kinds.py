@@ -13,7 +13,8 @@ from coursemate.course.reader import load_course
 from coursemate.ui.screens.reading_list import ReadingListScreen
 from helpers import go, make_app, study, top_screen
 
-EBM_GUIDE = "The Evidence-based Management Guide"  # type: handshake-angle (the site's icon)
+# Its type is the site's icon name, handshake-angle.
+EBM_GUIDE = "The Evidence-based Management Guide"
 
 
 def corpus_types(corpus: Path, reference: Path) -> set[str]:
