@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Static
-
 from coursemate.course.discover import find_courses
 from coursemate.course.kinds import ACTIVITIES, KINDS, activity, readable_kind
 from coursemate.course.reader import load_course
 from coursemate.ui.screens.reading_list import ReadingListScreen
-from helpers import go, make_app, study, top_screen
+from helpers import go, make_app, pane_lines, study, top_screen
 
 # Its type is the site's icon name, handshake-angle.
 EBM_GUIDE = "The Evidence-based Management Guide"
@@ -59,12 +57,8 @@ async def test_the_reading_list_shows_kinds_and_the_pane_the_raw_type(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
         await go(pilot, screen, ebm.key)
-        pane = screen.query_one("#detail-markdown", Static)
-        for _ in range(20):
-            await pilot.pause()
-            shown = " ".join(line.text for line in pane.render_lines(pane.region.reset_offset))
-            if "Kind:" in shown:
-                break
+        lines = await pane_lines(pilot, screen, "Kind:")
+        shown = " ".join(line.text for line in lines)
         assert "Kind: guide (type: handshake-angle)" in " ".join(shown.split())
         await pilot.press("r")
         await pilot.pause()

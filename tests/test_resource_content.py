@@ -13,14 +13,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static
 
 from coursemate.cli import main
 from coursemate.course.cache import load_course_cached, wait_for_writes
 from coursemate.course.model import Course, Resource
 from coursemate.course.reader import load_course
 from coursemate.ui.widgets.detail_pane import MAX_CONTENT_CHARS, bounded_markdown
-from helpers import go, make_app, study
+from helpers import go, make_app, pane_lines, study
 
 FACILITATION = "scrumorg-professional-scrum-facilitation-skills"
 RESOURCE = "Worst Possible Idea"
@@ -113,13 +112,8 @@ async def test_the_pane_shows_the_content_with_no_clickable_link(
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
         await go(pilot, screen, res.key)
-        pane = screen.query_one("#detail-markdown", Static)
-        for _ in range(20):
-            await pilot.pause()
-            lines = pane.render_lines(pane.region.reset_offset)
-            shown = " ".join(" ".join(line.text.split()) for line in lines)
-            if "Welcome and Icebreaker" in shown:
-                break
+        lines = await pane_lines(pilot, screen, "Welcome and Icebreaker")
+        shown = " ".join(" ".join(line.text.split()) for line in lines)
         assert "Welcome and Icebreaker" in shown
         assert "Link: none" not in shown
         # Links in the content are text, never terminal hyperlinks: ``o`` is the only way to
