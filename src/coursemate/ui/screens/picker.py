@@ -186,7 +186,7 @@ def header_text(cols: Columns) -> Text:
 class CourseList(ScrollView, can_focus=True):
     """The courses, one line each, drawn only where they are on screen."""
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"course-list--cursor", "course-list--dim"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"course-list--cursor"}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False),
         Binding("down", "move(1)", "Down", show=False),
@@ -234,7 +234,7 @@ class CourseList(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def columns(self) -> Columns:
-        if self._columns is None or self._columns.title < 0:
+        if self._columns is None:
             self._columns = columns_for(self.scrollable_content_region.width, self.rows)
         return self._columns
 
