@@ -2,7 +2,8 @@
 
     python benchmarks/run.py [--quick] [--pairs N] [--presses N] [--only SECTION ...]
 
-Sections: parse, store, startup, navigation (memory comes from startup and navigation).
+Sections: parse, store, startup, navigation (memory comes from startup and navigation),
+picker (the dashboard of a folder of courses, see picker.py).
 Everything runs against temporary COURSEMATE_DATA_DIR / CONFIG_DIR / CACHE_DIR, never the
 user's. See benchmarks/README.md for what each figure means and how it is measured.
 """
@@ -26,7 +27,7 @@ REPO = HERE.parent
 REFERENCE = REPO / "courses" / "professional-scrum-product-owner.md"
 RESULTS = HERE / "results" / "latest.json"
 README = HERE / "README.md"
-SECTIONS = ("parse", "store", "startup", "navigation")
+SECTIONS = ("parse", "store", "startup", "navigation", "picker")
 NEEDLE_CHARS = 20  # of the first module's title: enough to be unique, short enough to fit
 
 if str(HERE) not in sys.path:
@@ -245,6 +246,10 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(v, (int, float))
     ]
     add("peak RSS, large course", max(rss) if rss else None, T_RSS_MB, "MB")
+    from picker import targets as picker_targets
+
+    for name, value, limit in picker_targets(results.get("picker", {})):
+        add(name, value, limit, "×")
     return rows
 
 
@@ -385,6 +390,11 @@ def main(argv: list[str] | None = None) -> int:
         if "navigation" in sections:
             log("navigation (Pilot)")
             results["navigation"] = section_navigation(large, work, presses)
+        if "picker" in sections:
+            from picker import section_picker
+
+            log("dashboard of a folder of courses (tmux)")
+            results["picker"] = section_picker(work / "picker", pairs, log=log)
     results["targets"] = evaluate(results)
 
     figures = figures_table(results)
