@@ -100,7 +100,7 @@ async def test_content_resources_and_assignment_are_shown(course: Course) -> Non
         assert "• Crossing The Chasm – A Quick Summary" in resources[1]
         assert "10 Tips for Product Owners on the Product Vision" in "\n".join(resources)
         # Type and minutes in one column: whole, and lined up whatever the title's length.
-        details = ["newspaper, 15 min", "video, 15 min", "blog, 20 min", "video, 18 min"]
+        details = ["article, 15 min", "video, 15 min", "blog post, 20 min", "video, 18 min"]
         rows = [next(line for line in resources if line.endswith(d)) for d in details]
         assert len({row.rindex(d) for row, d in zip(rows, details, strict=True)}) == 1
         assert text_of(screen, "#presenter-assignment") == (

@@ -42,6 +42,7 @@ from coursemate.agenda import (
     span,
 )
 from coursemate.course.keys import top_key
+from coursemate.course.kinds import readable_kind
 from coursemate.course.model import Course, Module, Resource
 from coursemate.course.text import one_line
 from coursemate.progress.timers import Clock, ModuleTimer, TimerBoard, rehearsal_clock
@@ -265,7 +266,7 @@ class PresenterScreen(Screen[None]):
             return Text("")
         heading = Text("Resources", style="bold")
         if self.has_class("-narrow"):
-            # Narrow: each title gets the whole width, its details after it, so no title is
+            # Narrow: each title gets the whole width, its details below it, so no title is
             # squeezed into a sliver beside a column of details.
             rows = Text()
             for res in resources:
@@ -273,7 +274,8 @@ class PresenterScreen(Screen[None]):
                     rows.append("\n")
                 rows.append("• ")
                 rows.append(one_line(res.title) or "(untitled)")
-                rows.append(f"  {self._details(res)}", style="dim")
+                # Details on a line of their own: type and minutes never wrap apart.
+                rows.append(f"\n  {self._details(res)}", style="dim")
             return Group(heading, rows)
         # Two columns, so type and minutes line up and never wrap apart on a projector;
         # long titles wrap within their own column.
@@ -287,7 +289,7 @@ class PresenterScreen(Screen[None]):
 
     @staticmethod
     def _details(res: Resource) -> str:
-        return ", ".join(p for p in (one_line(res.type), duration(res.minutes)) if p)
+        return ", ".join(p for p in (readable_kind(res.type), duration(res.minutes)) if p)
 
     @staticmethod
     def _assignment(module: Module) -> Text:
