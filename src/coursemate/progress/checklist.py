@@ -23,7 +23,7 @@ from coursemate.progress.document import PROMPTS, REFLECTION_FIELDS
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Module
     from coursemate.progress.document import Status
-    from coursemate.progress.store import ExperimentState, Store
+    from coursemate.progress.state import ExperimentState, LearnerState
 
 # The store's names, in the order of REFLECTION_FIELDS and PROMPTS (a test holds them to it), as
 # the reflection form, the detail pane, the catch-up screen and the report word them.
@@ -119,7 +119,7 @@ def assignment_key_of(key: str) -> str | None:
     return None
 
 
-def build_checklist(course: Course, store: Store) -> Checklist:
+def build_checklist(course: Course, store: LearnerState) -> Checklist:
     """Every chosen experiment: by module in course order, each module's suggested ones in
     course order, then the learner's own, then its orphans by key; other orphans last."""
     cid = course.identity
