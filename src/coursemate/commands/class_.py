@@ -231,27 +231,6 @@ def _experiments(row: LearnerRow) -> str:
     return f"{row.chosen}/{row.running}/{row.done}/{row.reflected}"
 
 
-def summary_lines(roster: ClassRoster) -> list[str]:
-    """The class totals and who has not started, as lines of plain text."""
-    from coursemate.course.text import one_line
-
-    t = roster.totals()
-    lines = [
-        f"{t.learners} learner{'s' if t.learners != 1 else ''}, {t.started} started; "
-        f"pre-reading finished by {t.prereading_finished}; average pre-reading "
-        f"{t.prereading_percent}%, resources {t.resources_percent}%",
-        f"Experiments: {t.chosen} chosen, {t.running} running, {t.done} done, "
-        f"{t.reflected} reflected",
-    ]
-    waiting = roster.not_started
-    if waiting:
-        names = ", ".join(one_line(row.learner) for row in waiting)
-        lines.append(f"Not started ({len(waiting)}): {names}")
-    else:
-        lines.append("Everyone has started.")
-    return lines
-
-
 def _text(roster: ClassRoster, with_reflections: bool) -> str:
     from coursemate.course.text import one_line
     from coursemate.progress.roster import learner_texts
@@ -270,7 +249,7 @@ def _text(roster: ClassRoster, with_reflections: bool) -> str:
             f"{_figure(row.resources):>13} {row.strip:<{strip_width}} "
             f"{_experiments(row):>11}  {_when(row)}"
         )
-    out += ["", *summary_lines(roster)]
+    out += ["", *roster.summary_lines()]
     out.append("Modules: one mark each, · nothing done, ▂ ▄ ▆ some, █ all, - nothing to read")
     out += ["", "Most chosen experiments:"]
     numbers = {m.key: m for m in course.modules}
@@ -320,7 +299,7 @@ def _markdown(roster: ClassRoster, with_reflections: bool) -> str:
             f"`{row.strip}` | {_experiments(row)} | {_when(row)} |"
         )
     out += ["", "## Class", ""]
-    out += [f"- {md_line(line)}" for line in summary_lines(roster)]
+    out += [f"- {md_line(line)}" for line in roster.summary_lines()]
     out += ["", "## Most chosen experiments", ""]
     numbers = {m.key: m for m in course.modules}
     for key, counts in roster.most_chosen():

@@ -27,6 +27,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_course_argument(parser)
     add_store_arguments(parser)
     add_site_url_argument(parser)
+    parser.add_argument(
+        "--class",
+        dest="class_dir",
+        metavar="DIR",
+        help="open on the Class screen: the class's progress from its shared folder DIR",
+    )
     parser.set_defaults(func=run)
 
 
@@ -34,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
     if args.course:
         _refuse_missing(args.course)
     course = Path(args.course).expanduser() if args.course else None
+    class_dir = _class_folder(args.class_dir)
     # Start-up allocates a great many long-lived objects and little garbage: collecting while
     # it runs only walks them again and again (see gc_policy.py).
     pause_for_start()
@@ -42,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
+        class_dir=class_dir,
         prefetched=_start_reading(course, args.site_url),
     )
     from coursemate.ui.factory import create_app
@@ -65,6 +73,20 @@ def _refuse_missing(course: str) -> None:
             exit_code=2,
         )
     raise CommandError(f"{course}: no such course file or folder")
+
+
+def _class_folder(value: str | None) -> Path | None:
+    """``--class DIR``, refused on the command line when DIR is no folder."""
+    if value is None:
+        return None
+    from coursemate.progress.roster import RosterError, check_folder
+
+    folder = Path(value).expanduser()
+    try:
+        check_folder(folder)
+    except RosterError as exc:
+        raise CommandError(str(exc)) from exc
+    return folder
 
 
 def _start_reading(course: Path | None, site_url: str | None) -> Future[Course] | None:

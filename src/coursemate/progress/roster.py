@@ -174,6 +174,28 @@ class ClassRoster:
             reflected=sum(r.reflected for r in rows),
         )
 
+    def summary_lines(self) -> list[str]:
+        """The class totals and who has not started, as lines of plain text."""
+        t = self.totals()
+        first = f"{t.learners} learner{'s' if t.learners != 1 else ''}, {t.started} started"
+        if self.course.prereading:
+            first += (
+                f"; pre-reading finished by {t.prereading_finished}, "
+                f"on average {t.prereading_percent}% done"
+            )
+        lines = [
+            f"{first}; resources on average {t.resources_percent}% done",
+            f"Experiments: {t.chosen} chosen, {t.running} running, {t.done} done, "
+            f"{t.reflected} reflected",
+        ]
+        waiting = self.not_started
+        if waiting:
+            names = ", ".join(row.learner for row in waiting)
+            lines.append(f"Not started ({len(waiting)}): {names}")
+        else:
+            lines.append("Everyone has started.")
+        return lines
+
     def most_chosen(self) -> list[tuple[str, list[ExperimentCount]]]:
         """Per module with a chosen experiment (module key, in course order): the experiments
         the class chose, most learners first; the learners' own ones counted as one line."""

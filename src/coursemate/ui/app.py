@@ -204,7 +204,10 @@ class CoursemateApp(App[int]):
         self.course, self.store = event.course, event.store
         self._stop_loading_indicator()
         self._tell_store_messages(event.store)
-        self.push_screen(StudyScreen(event.course, event.store))
+        if self.options.class_dir is not None:  # ``--class DIR``: the study screen on escape
+            self.open_class(self.options.class_dir)
+        else:
+            self.push_screen(StudyScreen(event.course, event.store))
         # After the first frame: the reminder is not what the learner opened the app to see.
         self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
         # And once the reading pane has filled too, settle memory (see gc_policy.py).
@@ -529,6 +532,13 @@ class CoursemateApp(App[int]):
         else:
             self.push_screen(study)
         self.notify(Text(f"Learner: {event.store.learner}").plain, timeout=3, markup=False)
+
+    def open_class(self, folder: Path | None = None) -> None:
+        """The Class screen of ``folder`` (else ``--class``'s; else it asks for one)."""
+        from coursemate.ui.screens.class_ import ClassScreen
+
+        if self.course is not None:
+            self.push_screen(ClassScreen(self.course, folder or self.options.class_dir))
 
     def export(self, kind: ExportKind) -> None:
         """Export progress ("markdown", "json") or the catch-up report ("catchup") to a file."""

@@ -26,6 +26,7 @@ class AppOptions:
     config_dir: Path | None = None
     cache_dir: Path | None = None
     site_url: str | None = None
+    class_dir: Path | None = None  # ``--class DIR``: open on the Class screen of this folder
     # The read of the first course, started before Textual was imported (``course.cache.
     # prefetch`` with the same path, site URL and cache dir the app would use): the app takes
     # this result for its first course instead of reading it again.
