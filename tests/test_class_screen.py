@@ -17,7 +17,20 @@ from coursemate.course.model import Course
 from coursemate.progress.store import Store
 from coursemate.ui.screens.class_ import ClassScreen
 from coursemate.ui.screens.study import StudyScreen
-from helpers import FIRST, Host, make_app, make_class, study, top_screen, tree_state, until_screen
+from helpers import (
+    COURSEMATE,
+    FIRST,
+    Host,
+    Terminal,
+    make_app,
+    make_class,
+    no_traceback,
+    run,
+    study,
+    top_screen,
+    tree_state,
+    until_screen,
+)
 
 
 @pytest.fixture
@@ -151,3 +164,26 @@ def test_class_screen_snapshot(
 
     app = Host(lambda: ClassScreen(course, folder))
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.e2e
+def test_class_option_in_a_real_terminal(terminal: Terminal, folder: Path) -> None:
+    """``coursemate --class DIR`` reads the folder before Textual is up (the prefetch), shows
+    the roster, goes to the study screen on escape, and leaves DIR as it was."""
+    before = tree_state(folder)
+    terminal.run(f"{COURSEMATE} --class {folder} --learner e2e; echo EXIT=$?")
+    screen = terminal.wait_for("Not started (1): Chen")
+    assert "Ana María" in screen and "1/0/1/1" in screen
+    terminal.keys("Escape")
+    terminal.wait_for("Agile Product Management I")
+    terminal.keys("q")
+    terminal.wait_for("EXIT=0")
+    terminal.assert_restored()
+    assert tree_state(folder) == before
+
+
+def test_class_option_refuses_a_missing_folder(tmp_path: Path) -> None:
+    result = run("--class", str(tmp_path / "nowhere"))
+    no_traceback(result)
+    assert result.returncode == 1
+    assert result.stderr == f"coursemate: {tmp_path / 'nowhere'}: no such folder\n"

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
+    from coursemate.progress.roster import ClassRoster
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -44,13 +45,15 @@ def run(args: argparse.Namespace) -> int:
     # Start-up allocates a great many long-lived objects and little garbage: collecting while
     # it runs only walks them again and again (see gc_policy.py).
     pause_for_start()
+    prefetched = _start_reading(course, args.site_url)
     options = AppOptions(
         course=course,
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
         class_dir=class_dir,
-        prefetched=_start_reading(course, args.site_url),
+        prefetched=prefetched,
+        prefetched_class=_start_reading_class(prefetched, class_dir),
     )
     from coursemate.ui.factory import create_app
 
@@ -87,6 +90,17 @@ def _class_folder(value: str | None) -> Path | None:
     except RosterError as exc:
         raise CommandError(str(exc)) from exc
     return folder
+
+
+def _start_reading_class(
+    course: Future[Course] | None, folder: Path | None
+) -> Future[ClassRoster] | None:
+    """Start reading ``--class``'s folder as soon as the course is read (see ``_start_reading``)."""
+    if course is None or folder is None:
+        return None
+    from coursemate.progress.roster import prefetch_class
+
+    return prefetch_class(course, folder)
 
 
 def _start_reading(course: Path | None, site_url: str | None) -> Future[Course] | None:

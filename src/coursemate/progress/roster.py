@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
 
 EXPORT_FORMAT = "coursemate-progress"  # the ``format`` of ``export --format json`` files
 FileKind = Literal["store", "export"]
-READ_WORKERS = 8  # file reads at once: they wait on the disk, not on each other
+READ_WORKERS = 4  # file reads at once: they wait on the disk, not on each other
 STRIP_MARKS = "·▂▄▆█"  # a module: nothing done, a quarter-ish … three quarters-ish, all done
 
 
@@ -252,24 +253,36 @@ def _relative(path: Path, folder: Path) -> str:
     return one_line(str(path.relative_to(folder)))
 
 
+def _read_bytes(path: Path) -> bytes | str:
+    """The file's bytes, or why they cannot be used (a temporary file, not JSON, too big,
+    unreadable). Runs in the reading threads: it only waits on the disk."""
+    if _temporary(path.name):
+        return "a temporary file (it is still being written or synced)"
+    if path.suffix.lower() != ".json":
+        return "not a JSON file (learner stores and exports end in .json)"
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_STORE_BYTES + 1)
+    except OSError as exc:
+        return f"cannot be read: {exc.strerror or exc}"
+    if len(raw) > MAX_STORE_BYTES:
+        return f"larger than {MAX_STORE_BYTES // 2**20} MB"
+    return raw
+
+
 def read_class_file(path: Path, folder: Path, course_id: str) -> _Found | Skipped:
     """What one file holds for the course ``course_id``: a learner's document, or why not."""
+    return _classify(path, _read_bytes(path), folder, course_id)
+
+
+def _classify(path: Path, raw: bytes | str, folder: Path, course_id: str) -> _Found | Skipped:
     shown = _relative(path, folder)
 
     def skip(reason: str) -> Skipped:
         return Skipped(shown, reason)
 
-    if _temporary(path.name):
-        return skip("a temporary file (it is still being written or synced)")
-    if path.suffix.lower() != ".json":
-        return skip("not a JSON file (learner stores and exports end in .json)")
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_STORE_BYTES + 1)
-    except OSError as exc:
-        return skip(f"cannot be read: {exc.strerror or exc}")
-    if len(raw) > MAX_STORE_BYTES:
-        return skip(f"larger than {MAX_STORE_BYTES // 2**20} MB")
+    if isinstance(raw, str):
+        return skip(raw)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -377,11 +390,11 @@ def read_class(
     check_folder(folder)
     paths = find_files(folder)
     cid = course.identity
-    if len(paths) > 1:
-        with ThreadPoolExecutor(min(READ_WORKERS, len(paths))) as pool:
-            results = list(pool.map(lambda p: read_class_file(p, folder, cid), paths))
-    else:
-        results = [read_class_file(p, folder, cid) for p in paths]
+    # The reads wait on the disk (a network share, a sync engine's folder), in parallel; the
+    # parsing and checking is Python work, done here: threads would only take turns at it.
+    with ThreadPoolExecutor(READ_WORKERS) as pool:
+        contents = pool.map(_read_bytes, paths)
+        results = [_classify(p, raw, folder, cid) for p, raw in zip(paths, contents, strict=True)]
     skipped = tuple(r for r in results if isinstance(r, Skipped))
     by_learner: dict[str, list[_Found]] = {}
     for result in results:
@@ -400,6 +413,25 @@ def read_class(
         if on_row is not None:
             on_row(row)
     return ClassRoster(course, folder, tuple(rows), skipped)
+
+
+def prefetch_class(course: Future[Course], folder: Path) -> Future[ClassRoster]:
+    """Start ``read_class`` on the course being read (``course.cache.prefetch``'s future) in a
+    background thread, and return its future: ``coursemate --class DIR`` starts it before it
+    imports Textual, so the Class screen's rows are ready about when its first frame is."""
+    future: Future[ClassRoster] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(read_class(course.result(), folder))
+        except BaseException as exc:  # handed to whoever takes the result
+            future.set_exception(exc)
+
+    # A daemon: quitting before the folder is read must not wait for it.
+    threading.Thread(target=run, name="coursemate-class-prefetch", daemon=True).start()
+    return future
 
 
 def learner_texts(course: Course, row: LearnerRow) -> list[tuple[str, str, str]]:

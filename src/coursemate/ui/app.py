@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from coursemate.course.model import Course, Problem
+    from coursemate.progress.roster import ClassRoster
     from coursemate.progress.store import Store
     from coursemate.ui.export_file import ExportKind
 
@@ -105,6 +106,7 @@ class CoursemateApp(App[int]):
         self._collector = IdleCollector()
         # Taken by the first load: the options' read started before Textual was imported.
         self._prefetched: Future[Course] | None = options.prefetched
+        self._prefetched_class: Future[ClassRoster] | None = options.prefetched_class
         # Store watch (see ui/store_watch.py): a reload in flight; the store last looked at,
         # how many of its messages were told and which of its merges shown; the last problem.
         self._reloading = False
@@ -537,8 +539,14 @@ class CoursemateApp(App[int]):
         """The Class screen of ``folder`` (else ``--class``'s; else it asks for one)."""
         from coursemate.ui.screens.class_ import ClassScreen
 
-        if self.course is not None:
-            self.push_screen(ClassScreen(self.course, folder or self.options.class_dir))
+        if self.course is None:
+            return
+        folder = folder or self.options.class_dir
+        # The read ``coursemate --class`` started, for the first Class screen of that folder.
+        prefetched, self._prefetched_class = self._prefetched_class, None
+        if folder != self.options.class_dir:
+            prefetched = None
+        self.push_screen(ClassScreen(self.course, folder, prefetched))
 
     def export(self, kind: ExportKind) -> None:
         """Export progress ("markdown", "json") or the catch-up report ("catchup") to a file."""

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
+    from coursemate.progress.roster import ClassRoster
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,5 @@ class AppOptions:
     # prefetch`` with the same path, site URL and cache dir the app would use): the app takes
     # this result for its first course instead of reading it again.
     prefetched: Future[Course] | None = field(default=None, compare=False, repr=False)
+    # The read of ``class_dir``, started on ``prefetched`` before Textual was imported.
+    prefetched_class: Future[ClassRoster] | None = field(default=None, compare=False, repr=False)

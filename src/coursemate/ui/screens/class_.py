@@ -24,6 +24,8 @@ from coursemate.course.text import one_line
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from coursemate.course.model import Course
     from coursemate.progress.maths import ModuleProgress
     from coursemate.progress.roster import ClassRoster, LearnerRow
@@ -64,10 +66,16 @@ class ClassScreen(Screen[None]):
         Binding("escape", "back", "Back"),
     ]
 
-    def __init__(self, course: Course, folder: Path | None) -> None:
+    def __init__(
+        self,
+        course: Course,
+        folder: Path | None,
+        prefetched: Future[ClassRoster] | None = None,
+    ) -> None:
         super().__init__()
         self.course = course
         self.folder = folder
+        self.prefetched = prefetched  # the read of ``folder`` ``coursemate --class`` started
         self.roster: ClassRoster | None = None
         self.rows_shown = 0
 
@@ -137,8 +145,14 @@ class ClassScreen(Screen[None]):
                 self.app.call_from_thread(self._add_rows, list(batch))
                 batch.clear()
 
+        prefetched, self.prefetched = self.prefetched, None
         try:
-            roster = read_class(self.course, folder, on_row)
+            if prefetched is not None:
+                roster = prefetched.result()
+                for row in roster.learners:
+                    on_row(row)
+            else:
+                roster = read_class(self.course, folder, on_row)
         except RosterError as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
