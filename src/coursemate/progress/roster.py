@@ -29,14 +29,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.text import one_line
 from coursemate.progress.checklist import build_checklist
-from coursemate.progress.disk import MAX_STORE_BYTES
 from coursemate.progress.document import (
     AT_FORMAT,
     SCHEMA_VERSION,
     Doc,
     ShapeError,
     check_document,
-    is_register,
     merge_documents,
     repair,
     schema_version_of,
@@ -52,6 +50,9 @@ if TYPE_CHECKING:
 EXPORT_FORMAT = "coursemate-progress"  # the ``format`` of ``export --format json`` files
 FileKind = Literal["store", "export"]
 READ_WORKERS = 4  # file reads at once: they wait on the disk, not on each other
+# A store file's limit (``progress.disk``, which imports the file-locking library this module
+# never needs), and an import's: one learner's file is never bigger.
+MAX_STORE_BYTES = 64 * 1024 * 1024
 STRIP_MARKS = "·▂▄▆█"  # a module: nothing done, a quarter-ish … three quarters-ish, all done
 
 
@@ -321,16 +322,27 @@ def _classify(path: Path, raw: bytes | str, folder: Path, course_id: str) -> _Fo
     return _Found(learner, cut, Source(shown, kind))
 
 
-def _latest_stamp(value: Any) -> str:
-    """The latest register stamp in ``value`` ("" when it holds none)."""
-    if is_register(value):
-        return str(value["at"])
-    if isinstance(value, dict):
-        return max((_latest_stamp(v) for v in value.values()), default="")
-    return ""
+def _latest_stamp(course: dict[str, Any]) -> str:
+    """The latest register stamp in a course's part of a checked document ("" when none):
+    its registers, its items' registers and the registers in their maps (``check_document``
+    holds every one of them to that shape)."""
+    latest = ""
+    for value in (course, *course.get("items", {}).values()):
+        for reg in value.values():
+            if not isinstance(reg, dict):
+                continue
+            at = reg.get("at")
+            if isinstance(at, str):
+                latest = max(latest, at)
+                continue
+            for sub in reg.values():
+                at = sub.get("at") if isinstance(sub, dict) else None
+                if isinstance(at, str):
+                    latest = max(latest, at)
+    return latest
 
 
-def _row(course: Course, found: list[_Found]) -> LearnerRow:
+def _row(course: Course, found: list[_Found], known: frozenset[str]) -> LearnerRow:
     doc = found[0].doc
     for other in found[1:]:
         merge_documents(doc, other.doc)
@@ -345,7 +357,7 @@ def _row(course: Course, found: list[_Found]) -> LearnerRow:
         overall.minutes_done - pre.minutes_done,
         overall.minutes_total - pre.minutes_total,
     )
-    checklist = build_checklist(course, state)
+    checklist = build_checklist(course, state, known)
     entries = checklist.entries
     stamp = _latest_stamp(doc["courses"].get(cid, {}))
     return LearnerRow(
@@ -390,11 +402,12 @@ def read_class(
     check_folder(folder)
     paths = find_files(folder)
     cid = course.identity
-    # The reads wait on the disk (a network share, a sync engine's folder), in parallel; the
-    # parsing and checking is Python work, done here: threads would only take turns at it.
+    # The reads wait on the disk (a network share, a sync engine's folder): in parallel, all
+    # of them first. Parsing and checking is Python work, done here once they are in: threads
+    # parsing at the same time only took turns at the interpreter, and slowed it down.
     with ThreadPoolExecutor(READ_WORKERS) as pool:
-        contents = pool.map(_read_bytes, paths)
-        results = [_classify(p, raw, folder, cid) for p, raw in zip(paths, contents, strict=True)]
+        contents = list(pool.map(_read_bytes, paths))
+    results = [_classify(p, raw, folder, cid) for p, raw in zip(paths, contents, strict=True)]
     skipped = tuple(r for r in results if isinstance(r, Skipped))
     by_learner: dict[str, list[_Found]] = {}
     for result in results:
@@ -407,8 +420,9 @@ def read_class(
             f"({files} looked at, none a learner store or export of this course)"
         )
     rows: list[LearnerRow] = []
+    known = course.keys()
     for name in sorted(by_learner, key=lambda n: (n.casefold(), n)):
-        row = _row(course, by_learner[name])
+        row = _row(course, by_learner[name], known)
         rows.append(row)
         if on_row is not None:
             on_row(row)
