@@ -7,6 +7,7 @@ module (``tests/`` is on ``sys.path`` through pytest's ``pythonpath``), never ea
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -320,3 +321,21 @@ def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
         st = path.lstat()
         state[str(path.relative_to(folder))] = (st.st_size, st.st_mtime_ns, st.st_mode)
     return state
+
+
+def class_learner_file(folder: Path, course: Course, name: str, note: str = "") -> Path:
+    """A store file in ``folder`` (made if missing) of a learner called ``name``, whatever the
+    name holds (markup, escape sequences: the file says so, not the store's rules), with FIRST
+    done and ``note`` on it: made by the real store on a machine of its own, then renamed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = len(list(folder.iterdir()))
+    store = Store.open(folder.parent / f"{folder.name}-machines" / str(n), f"learner {n}")
+    store.set_done(course.identity, FIRST, True)
+    if note:
+        store.set_note(course.identity, FIRST, note)
+    store.save()
+    doc = json.loads(store.path.read_bytes())
+    doc["learner"] = name
+    target = folder / f"{n}.json"
+    target.write_text(json.dumps(doc), encoding="utf-8")
+    return target

@@ -4,7 +4,6 @@ totals and details, bad folders, and snapshots at 120×40 and 80×24."""
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,14 +13,13 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from coursemate.course.model import Course
-from coursemate.progress.store import Store
 from coursemate.ui.screens.class_ import ClassScreen
 from coursemate.ui.screens.study import StudyScreen
 from helpers import (
     COURSEMATE,
-    FIRST,
     Host,
     Terminal,
+    class_learner_file,
     make_app,
     make_class,
     no_traceback,
@@ -138,13 +136,7 @@ async def test_a_folder_without_learners_says_so(tmp_path: Path, course: Course)
 
 async def test_learner_text_is_shown_literally(tmp_path: Path, course: Course) -> None:
     folder = tmp_path / "class"
-    folder.mkdir()
-    store = Store.open(tmp_path / "data", "x")
-    store.set_done(course.identity, FIRST, True)
-    store.save()
-    doc = json.loads(store.path.read_bytes())
-    doc["learner"] = "[bold red]Mallory[/] \x1b[2J"
-    (folder / "m.json").write_text(json.dumps(doc))
+    class_learner_file(folder, course, "[bold red]Mallory[/] \x1b[2J")
     app = Host(lambda: ClassScreen(course, folder))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = top_screen(app)

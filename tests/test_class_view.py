@@ -19,8 +19,15 @@ from coursemate.progress.roster import (
     learner_texts,
     read_class,
 )
-from coursemate.progress.store import Store
-from helpers import CLASS_NOTE, CLASS_REFLECTION, FIRST, SECOND, make_class, tree_state
+from helpers import (
+    CLASS_NOTE,
+    CLASS_REFLECTION,
+    FIRST,
+    SECOND,
+    class_learner_file,
+    make_class,
+    tree_state,
+)
 
 
 @pytest.fixture
@@ -125,13 +132,8 @@ def test_notes_and_reflections_only_when_asked(roster: ClassRoster, course: Cour
 
 def test_learner_names_from_files_are_cleaned(tmp_path: Path, course: Course) -> None:
     folder = tmp_path / "class"
-    folder.mkdir()
-    store = Store.open(tmp_path / "data", "Eve")
-    store.set_done(course.identity, FIRST, True)
-    store.save()
-    doc = json.loads(store.path.read_bytes())
-    doc["learner"] = "Eve\x1b]52;c;aGk=\x07 \x1b[31mRed\u202e"  # OSC 52, colour, BiDi
-    (folder / "eve.json").write_text(json.dumps(doc))
+    # OSC 52 (clipboard), a colour, a BiDi override
+    class_learner_file(folder, course, "Eve\x1b]52;c;aGk=\x07 \x1b[31mRed\u202e")
     [row] = read_class(course, folder).learners
     assert row.learner == "Eve Red"
 

@@ -11,12 +11,11 @@ import pytest
 
 from coursemate.cli import main
 from coursemate.course.model import Course
-from coursemate.progress.store import Store
 from helpers import (
     CLASS_NOTE,
     CLASS_REFLECTION,
     DATA,
-    FIRST,
+    class_learner_file,
     make_class,
     no_traceback,
     run,
@@ -101,22 +100,13 @@ def test_reflections_only_with_the_flag(folder: Path, capsys: pytest.CaptureFixt
     assert CLASS_NOTE in rows[0]["notes_and_reflections"]
 
 
-def _learner_file(folder: Path, tmp_path: Path, course: Course, name: str, note: str) -> None:
-    store = Store.open(tmp_path / "data" / str(len(list(folder.iterdir()))), name)
-    store.set_done(course.identity, FIRST, True)
-    store.set_note(course.identity, FIRST, note)
-    store.save()
-    (folder / f"{len(list(folder.iterdir()))}.json").write_bytes(store.path.read_bytes())
-
-
 def test_csv_neutralises_formulas(
     tmp_path: Path, course: Course, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "class"
-    folder.mkdir()
     names = ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "Plain"]
     for name in names:
-        _learner_file(folder, tmp_path, course, name, "=cmd|' /C calc'!A0")
+        class_learner_file(folder, course, name, "=cmd|' /C calc'!A0")
     out = class_output(capsys, "--from", str(folder), "--csv", "--with-reflections")
     rows = list(csv.DictReader(io.StringIO(out)))
     learners = sorted(row["learner"] for row in rows)
@@ -130,8 +120,7 @@ def test_markdown_keeps_learner_text_literal(
     tmp_path: Path, course: Course, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path / "class"
-    folder.mkdir()
-    _learner_file(folder, tmp_path, course, "# Eve | [x](http://evil)", "note")
+    class_learner_file(folder, course, "# Eve | [x](http://evil)")
     out = class_output(capsys, "--from", str(folder), "--markdown")
     row = next(line for line in out.splitlines() if "Eve" in line)
     # The link cannot close, the pipe cannot end the cell: six cells, as the header has.
