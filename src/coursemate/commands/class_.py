@@ -40,9 +40,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "--from", dest="folder", metavar="DIR", required=True, help="the class's shared folder"
     )
     form = parser.add_mutually_exclusive_group()
-    form.add_argument("--json", action="store_const", const="json", dest="form")
-    form.add_argument("--csv", action="store_const", const="csv", dest="form")
-    form.add_argument("--markdown", action="store_const", const="markdown", dest="form")
+    for name, what in (
+        ("json", "JSON, one learner per line"),
+        ("csv", "CSV for a spreadsheet (cells that would start a formula are made text)"),
+        ("markdown", "a Markdown table and lists"),
+    ):
+        form.add_argument(f"--{name}", action="store_const", const=name, dest="form", help=what)
     parser.add_argument(
         "--with-reflections",
         action="store_true",

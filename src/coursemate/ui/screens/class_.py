@@ -160,14 +160,20 @@ class ClassScreen(Screen[None]):
         self.app.call_from_thread(self._finished, roster)
 
     def _add_rows(self, rows: list[LearnerRow]) -> None:
+        if not self.is_attached:
+            return  # closed while the folder was read: the thread ran on to its end
         self.table.add_rows(row_cells(row) for row in rows)
         self.rows_shown += len(rows)
 
     def _failed(self, message: str) -> None:
+        if not self.is_attached:
+            return
         self.query_one("#class-summary", Static).update(Text(one_line(message), style="red"))
         self.query_one("#class-folder").display = True
 
     def _finished(self, roster: ClassRoster) -> None:
+        if not self.is_attached:
+            return
         self.roster = roster
         text = Text("\n".join(roster.summary_lines()))
         if roster.skipped:
