@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Static
 
 from coursemate.course.model import Course
@@ -91,6 +92,19 @@ async def until_screen(pilot: Pilot[int], screen_type: type[S]) -> S:
 async def study(pilot: Pilot[int]) -> StudyScreen:
     """Wait for the loader worker, then return the study screen."""
     return await until_screen(pilot, StudyScreen)
+
+
+async def pane_lines(pilot: Pilot[int], screen: StudyScreen, words: str) -> list[Strip]:
+    """The reading pane's drawn lines once they show ``words`` (the pane fills after a
+    refresh); the last lines drawn when they never do."""
+    pane = screen.query_one("#detail-markdown", Static)
+    lines: list[Strip] = []
+    for _ in range(20):
+        await pilot.pause()
+        lines = pane.render_lines(pane.region.reset_offset)
+        if words in " ".join(" ".join(line.text.split()) for line in lines):
+            break
+    return lines
 
 
 def tree_of(screen: StudyScreen) -> SyllabusTree:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,12 +30,33 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_store_arguments(parser)
     add_site_url_argument(parser)
     parser.add_argument(
+        "--now",
+        type=_moment,
+        metavar="DATETIME",
+        help="rehearse: the presenter's clock starts at this ISO date and time with its UTC"
+        " offset (2025-11-07T10:14+00:00) and runs on from there",
+    )
+    parser.add_argument(
         "--class",
         dest="class_dir",
         metavar="DIR",
         help="open on the Class screen: the class's progress from its shared folder DIR",
     )
     parser.set_defaults(func=run)
+
+
+def _moment(text: str) -> datetime:
+    """``--now``'s value: an ISO date and time that says its offset from UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date and time with a UTC offset, such as"
+            " 2025-11-07T10:14+00:00"
+        )
+    return moment
 
 
 def run(args: argparse.Namespace) -> int:
@@ -51,6 +73,7 @@ def run(args: argparse.Namespace) -> int:
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
+        now=args.now,
         class_dir=class_dir,
         prefetched=prefetched,
         prefetched_class=_start_reading_class(prefetched, class_dir),

@@ -7,6 +7,7 @@ Textual is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +29,9 @@ class AppOptions:
     cache_dir: Path | None = None
     site_url: str | None = None
     class_dir: Path | None = None  # ``--class DIR``: open on the Class screen of this folder
+    # ``--now``: the presenter's clock starts at this moment (aware) and runs on from there,
+    # so a trainer can rehearse a class day; None is the real time.
+    now: datetime | None = None
     # The read of the first course, started before Textual was imported (``course.cache.
     # prefetch`` with the same path, site URL and cache dir the app would use): the app takes
     # this result for its first course instead of reading it again.
