@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
+    from coursemate.progress.roster import ClassRoster
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class AppOptions:
     config_dir: Path | None = None
     cache_dir: Path | None = None
     site_url: str | None = None
+    class_dir: Path | None = None  # ``--class DIR``: open on the Class screen of this folder
     # ``--now``: the presenter's clock starts at this moment (aware) and runs on from there,
     # so a trainer can rehearse a class day; None is the real time.
     now: datetime | None = None
@@ -34,3 +36,5 @@ class AppOptions:
     # prefetch`` with the same path, site URL and cache dir the app would use): the app takes
     # this result for its first course instead of reading it again.
     prefetched: Future[Course] | None = field(default=None, compare=False, repr=False)
+    # The read of ``class_dir``, started on ``prefetched`` before Textual was imported.
+    prefetched_class: Future[ClassRoster] | None = field(default=None, compare=False, repr=False)
