@@ -77,7 +77,7 @@ def _stamp(row: LearnerRow) -> str | None:
 
 
 def _json(roster: ClassRoster, with_reflections: bool) -> str:
-    from coursemate.export import _figures
+    from coursemate.export import progress_figures
     from coursemate.progress.roster import learner_texts
 
     course = roster.course
@@ -89,9 +89,9 @@ def _json(roster: ClassRoster, with_reflections: bool) -> str:
             "learner": row.learner,
             "files": [{"path": s.path, "kind": s.kind} for s in row.sources],
             "started": row.started,
-            "prereading": _figures(row.prereading),
-            "resources": _figures(row.resources),
-            "modules": [{"key": p.key, **_figures(p)} for p in row.modules],
+            "prereading": progress_figures(row.prereading),
+            "resources": progress_figures(row.resources),
+            "modules": [{"key": p.key, **progress_figures(p)} for p in row.modules],
             "strip": row.strip,
             "experiments": {
                 "chosen": row.chosen,
