@@ -382,3 +382,31 @@ async def test_the_open_app_merges_a_conflict_copy_dropped_in_its_folder(tmp_pat
             await pilot.pause(0.1)
         assert not copy.exists()
         assert M3[0] in Store.open(data, "alice").done_keys(COURSE_ID)
+
+
+# --- pointing coursemate at the synced folder ---------------------------------------------------
+
+
+def test_the_data_dir_setting_places_the_store_unless_flag_or_environment_say_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, synced = tmp_path / "config", tmp_path / "Sync" / "coursemate"
+    config.mkdir()
+    (config / "settings.json").write_text(
+        json.dumps({"data_dir": str(synced), "theme": "nord"}), encoding="utf-8"
+    )
+    monkeypatch.setenv("COURSEMATE_CONFIG_DIR", str(config))
+    monkeypatch.delenv("COURSEMATE_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))  # the default, were it used
+
+    assert main(["mark", "--learner", "alice", FIRST]) == 0
+    assert Store.open(synced, "alice").done_keys(COURSE_ID) == {FIRST}
+    app = make_app(tmp_path, data_dir=None, config_dir=config)
+    assert app.data_dir == synced
+    # The flag, then the environment variable, come first.
+    assert main(["mark", "--learner", "alice", "--data-dir", str(tmp_path / "flag"), SECOND]) == 0
+    monkeypatch.setenv("COURSEMATE_DATA_DIR", str(tmp_path / "env"))
+    assert main(["mark", "--learner", "alice", M3[0]]) == 0
+    assert Store.open(tmp_path / "flag", "alice").done_keys(COURSE_ID) == {SECOND}
+    assert Store.open(tmp_path / "env", "alice").done_keys(COURSE_ID) == {M3[0]}
+    assert Store.open(synced, "alice").done_keys(COURSE_ID) == {FIRST}
