@@ -43,6 +43,18 @@ ENGINES: dict[str, Callable[[str], str]] = {
 }
 
 
+# Which version keeps the store's name on the machine that sees the conflict, for each engine.
+EVERY_ORDER = [(engine, kept) for engine in sorted(ENGINES) for kept in ("ours", "theirs")]
+
+
+def first_done(folder: Path, learner: str = "alice") -> Store:
+    """A store with FIRST done, saved in ``folder``."""
+    store = Store.open(folder, learner)
+    store.set_done(COURSE_ID, FIRST, True)
+    store.save()
+    return store
+
+
 @pytest.fixture(autouse=True)
 def _machine(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """This process is machine "laptop-a" unless a test says otherwise."""
@@ -82,6 +94,14 @@ def work_offline(a: Path, b: Path) -> None:
     on_a.save()
 
 
+@pytest.fixture
+def apart(tmp_path: Path) -> tuple[Path, Path]:
+    """Machine A's and machine B's data folders, once both worked offline (``work_offline``)."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    work_offline(a, b)
+    return a, b
+
+
 def union_of_both(store: Store) -> None:
     """``store`` holds everything both machines did, each register at its newest value."""
     assert store.done_keys(COURSE_ID) == {M3[0], M3[1]}  # FIRST stays undone
@@ -117,13 +137,11 @@ def in_merged_folder(copy: Path, before: bytes) -> None:
 # --- merging: every engine, every order --------------------------------------------------------
 
 
-@pytest.mark.parametrize("kept", ["ours", "theirs"])
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize(("engine", "kept"), EVERY_ORDER)
 def test_a_conflict_copy_is_merged_when_the_store_opens(
-    tmp_path: Path, engine: str, kept: str
+    apart: tuple[Path, Path], engine: str, kept: str
 ) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    work_offline(a, b)
+    a, b = apart
     copy = sync_with_conflict(a, b, engine, kept)
     before = copy.read_bytes()
 
@@ -139,13 +157,11 @@ def test_a_conflict_copy_is_merged_when_the_store_opens(
     assert [s.name for s in list_learners(a)] == ["alice"]
 
 
-@pytest.mark.parametrize("kept", ["ours", "theirs"])
-@pytest.mark.parametrize("engine", sorted(ENGINES))
+@pytest.mark.parametrize(("engine", "kept"), EVERY_ORDER)
 def test_a_conflict_copy_arriving_while_the_store_is_open_is_merged_by_its_watch(
-    tmp_path: Path, engine: str, kept: str
+    apart: tuple[Path, Path], engine: str, kept: str
 ) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    work_offline(a, b)
+    a, b = apart
     open_on_a = Store.open(a, "alice")  # the app on A, open through the sync
     assert not open_on_a.changed_on_disk()
     copy = sync_with_conflict(a, b, engine, kept)
@@ -205,10 +221,9 @@ def test_the_cli_merges_a_conflict_copy_and_lists_one_learner(tmp_path: Path) ->
 
 @pytest.mark.parametrize("engine", sorted(ENGINES))
 def test_a_half_written_conflict_copy_is_set_aside_and_the_store_stays_intact(
-    tmp_path: Path, engine: str
+    apart: tuple[Path, Path], engine: str
 ) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    work_offline(a, b)
+    a, b = apart
     store_path = Store.open(a, "alice").path
     intact = store_path.read_bytes()
     theirs = (b / store_path.name).read_bytes()
@@ -229,9 +244,7 @@ def test_a_half_written_conflict_copy_is_set_aside_and_the_store_stays_intact(
 
 
 def test_a_newer_coursemates_conflict_copy_is_left_alone_and_told_once(tmp_path: Path) -> None:
-    store = Store.open(tmp_path, "alice")
-    store.set_done(COURSE_ID, FIRST, True)
-    store.save()
+    store = first_done(tmp_path)
     copy = tmp_path / ENGINES["syncthing"](store.path.stem)
     copy.write_text(json.dumps({"schema_version": 99, "learner": "alice"}), encoding="utf-8")
 
@@ -245,9 +258,7 @@ def test_a_newer_coursemates_conflict_copy_is_left_alone_and_told_once(tmp_path:
 
 
 def test_onedrive_names_never_swallow_another_learner(tmp_path: Path) -> None:
-    alice = Store.open(tmp_path, "alice")
-    alice.set_done(COURSE_ID, FIRST, True)
-    alice.save()
+    alice = first_done(tmp_path)
     stem = alice.path.stem
     # A learner whose file name starts with alice's and a dash ("alice-<hash>-<hash>.json").
     lookalike = Store.open(tmp_path, stem.replace("-", " "))
@@ -308,9 +319,7 @@ def test_another_machines_lock_is_never_waited_for(
 def test_another_machines_half_written_temp_file_is_never_read_nor_removed(
     tmp_path: Path,
 ) -> None:
-    store = Store.open(tmp_path, "alice")
-    store.set_done(COURSE_ID, FIRST, True)
-    store.save()
+    store = first_done(tmp_path)
     name = store.path.name
     half = store.path.read_bytes()[:40]
     theirs = tmp_path / f".{name}.laptop-b.4242.k3j2h1g0.tmp"  # laptop-b's, mid-write
@@ -330,9 +339,7 @@ def test_another_machines_half_written_temp_file_is_never_read_nor_removed(
 def test_learners_lists_no_conflict_copy_temp_file_or_merged_copy(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = Store.open(tmp_path, "alice")
-    store.set_done(COURSE_ID, FIRST, True)
-    store.save()
+    store = first_done(tmp_path)
     data = store.path.read_bytes()
     for name in ENGINES.values():
         (tmp_path / name(store.path.stem)).write_bytes(data)
