@@ -417,3 +417,26 @@ def test_the_data_dir_setting_places_the_store_unless_flag_or_environment_say_ot
     assert Store.open(tmp_path / "flag", "alice").done_keys(COURSE_ID) == {SECOND}
     assert Store.open(tmp_path / "env", "alice").done_keys(COURSE_ID) == {M3[0]}
     assert Store.open(synced, "alice").done_keys(COURSE_ID) == {FIRST}
+
+
+def test_the_backups_conflict_copies_are_merged_and_filed_away_too(
+    apart: tuple[Path, Path],
+) -> None:
+    a, b = apart
+    store_path = Store.open(a, "alice").path
+    backup = f"{store_path.stem}.bak"
+    # Both machines saved more than once apart: their backups differ, and conflict too. B's
+    # backup (B's first save, M3[1] among it) comes back as a copy; B's store never does.
+    again_on_b = Store.open(b, "alice")
+    again_on_b.set_note(COURSE_ID, M3[0], "B's second save")
+    again_on_b.save()
+    copy = a / ENGINES["syncthing"](backup)
+    shutil.copy(b / f"{backup}.json", copy)
+    before = copy.read_bytes()
+
+    store = Store.open(a, "alice")
+
+    assert M3[1] in store.done_keys(COURSE_ID)
+    assert store.note(COURSE_ID, M3[0]) == ""  # B's second save is not in its backup
+    assert store.note(COURSE_ID, M3[3]) == "A's edit, newest"  # nothing went back
+    in_merged_folder(copy, before)

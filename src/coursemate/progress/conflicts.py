@@ -17,6 +17,7 @@ host name (letters, digits, ``_``, ``-``; at most 63) and does not end in the te
 digits every store name ends in; and, when the copy can be read, its ``learner`` field is the
 store's learner (the store checks that). Anything else is left alone.
 
+The backup (``NAME.bak.json``) is synced too: its conflict copies are merged the same way.
 Scanning is one ``os.scandir`` of the store's folder. Merged copies are moved into
 ``merged-conflicts/`` beside the store, never deleted, under a name of their own there.
 """
@@ -97,12 +98,16 @@ def find_conflict_copies(store_path: Path) -> tuple[list[ConflictCopy], FolderSi
                     names.append(entry.name)
     except FileNotFoundError:
         return [], signature
-    present = store_path.name in names
-    copies = [
-        ConflictCopy(folder / name, engine)
-        for name in sorted(names)
-        if (engine := engine_of(name, stem, store_present=present)) is not None
-    ]
+    copies: list[ConflictCopy] = []
+    # The backup is synced too and gets conflict copies of its own when both machines saved
+    # more than once apart: older versions, but merging them can only add what is missing.
+    for base in (stem, f"{stem}.bak"):
+        present = f"{base}.json" in names
+        copies.extend(
+            ConflictCopy(folder / name, engine)
+            for name in sorted(names)
+            if (engine := engine_of(name, base, store_present=present)) is not None
+        )
     return copies, signature
 
 
