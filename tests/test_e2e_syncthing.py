@@ -30,7 +30,6 @@ import pytest
 
 from coursemate.progress.conflicts import MERGED_FOLDER
 
-pytestmark = pytest.mark.e2e
 
 SYNCTHING = shutil.which("syncthing")
 FOLDER_ID = "coursemate"

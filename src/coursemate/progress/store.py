@@ -117,7 +117,7 @@ class Store(LearnerState):
             store._file.remove_stale_temps()
             store._start()
             if not store.read_only:
-                store._merge_conflict_copies()
+                store._merge_conflict_copies()  # the one os.scandir an open costs
             if store.dirty and not store.read_only:
                 store._write_back()  # files the merged copies away when it succeeds
             else:
@@ -390,7 +390,7 @@ class Store(LearnerState):
                 f"to {target}."
             )
         self._copies_merged.clear()
-        self._copies_arrived()  # our own save changed the folder: no new look for that
+        # The folder changed (our save, these moves): the watch's next look lists it once.
 
     def _copies_arrived(self) -> bool:
         """Are there conflict copies beside the file that this store has not merged or left
