@@ -30,7 +30,6 @@ import pytest
 
 from coursemate.progress.conflicts import MERGED_FOLDER
 
-
 SYNCTHING = shutil.which("syncthing")
 FOLDER_ID = "coursemate"
 FIRST = "m1/r/whats-driving-your-need-for-agility"
