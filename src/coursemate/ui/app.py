@@ -92,7 +92,7 @@ class CoursemateApp(App[int]):
     def __init__(self, options: AppOptions) -> None:
         super().__init__()
         self.options = options
-        self.data_dir = paths.data_dir(options.data_dir)
+        self.data_dir = paths.data_dir(options.data_dir, options.config_dir)
         self.config_dir = paths.config_dir(options.config_dir)
         # Read before the first frame so the remembered theme is there from the start.
         self.settings, self._startup_messages = load_settings(self.config_dir)
