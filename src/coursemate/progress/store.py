@@ -15,7 +15,8 @@ coursemate opens read-only. See ``coursemate.progress.document`` for the format.
 In a synced folder: the conflict copies sync engines make of the file (``coursemate.progress.
 conflicts``) are merged in the same way when the store opens or reloads (the app's watch), and
 moved into ``merged-conflicts/`` once the file holds them (at once, or after the next save); one
-that is not a store is moved aside as a damaged file is. Locks and temp files carry the machine's name, so no machine waits on another.
+that is not a store is moved aside as a damaged file is. Locks and temp files carry the
+machine's name, so no machine waits on another.
 
 Thread safety: every method may be called from any thread. The UI calls setters on its thread
 and ``save()`` from a worker; setters only wait for the in-memory render, never for the disk.
