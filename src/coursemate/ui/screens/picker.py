@@ -211,6 +211,7 @@ class CourseList(ScrollView, can_focus=True):
         self.store_problem = False
         self._repeated: set[str] = set()
         self._columns: Columns | None = None
+        self._columns_width = 0
         self._lines: dict[int, Strip] = {}  # index in rows -> its drawn line (cursor aside)
         self.moved = False  # the learner moved the cursor: it then stays on its course
 
@@ -234,8 +235,14 @@ class CourseList(ScrollView, can_focus=True):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
     def columns(self) -> Columns:
-        if self._columns is None:
-            self._columns = columns_for(self.scrollable_content_region.width, self.rows)
+        # Keyed by width: the screen may ask before the list's first layout (width 0), and a
+        # Resize does not always follow before the first paint.
+        width = self.scrollable_content_region.width
+        if self._columns is None or self._columns_width != width:
+            if self._columns is not None:
+                self._lines.clear()
+            self._columns = columns_for(width, self.rows)
+            self._columns_width = width
         return self._columns
 
     def on_resize(self, event: events.Resize) -> None:
@@ -248,12 +255,13 @@ class CourseList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if not 0 <= index < len(self.rows):
             return Strip.blank(width, self.rich_style)
+        cols = self.columns()  # first: a new width clears the drawn lines
         strip = self._lines.get(index)
         if strip is None:
             row = self.rows[index]
             text = row_text(
                 row,
-                self.columns(),
+                cols,
                 self.today,
                 repeated=row.title.casefold() in self._repeated,
                 store_problem=self.store_problem,
