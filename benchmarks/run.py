@@ -2,7 +2,9 @@
 
     python benchmarks/run.py [--quick] [--pairs N] [--presses N] [--only SECTION ...]
 
-Sections: parse, store, startup, navigation (memory comes from startup and navigation).
+Sections: parse, store, startup, navigation (memory comes from startup and navigation),
+picker (the dashboard of a folder of courses, see picker.py), and class (issue 17: a
+generated class of 300 learners; see class_bench.py).
 Everything runs against temporary COURSEMATE_DATA_DIR / CONFIG_DIR / CACHE_DIR, never the
 user's. See benchmarks/README.md for what each figure means and how it is measured.
 """
@@ -26,12 +28,13 @@ REPO = HERE.parent
 REFERENCE = REPO / "courses" / "professional-scrum-product-owner.md"
 RESULTS = HERE / "results" / "latest.json"
 README = HERE / "README.md"
-SECTIONS = ("parse", "store", "startup", "navigation")
+SECTIONS = ("parse", "store", "startup", "navigation", "picker", "class")
 NEEDLE_CHARS = 20  # of the first module's title: enough to be unique, short enough to fit
 
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
 
+from class_bench import class_rows, class_targets, section_class  # noqa: E402
 from generate import first_module_title, write_course  # noqa: E402
 from startup import Launch, TmuxBench, cold_and_warm  # noqa: E402
 
@@ -245,6 +248,13 @@ def evaluate(results: dict[str, Any]) -> list[dict[str, Any]]:
         if isinstance(v, (int, float))
     ]
     add("peak RSS, large course", max(rss) if rss else None, T_RSS_MB, "MB")
+    from picker import targets as picker_targets
+
+    for name, value, limit in picker_targets(results.get("picker", {})):
+        add(name, value, limit, "×")
+    if "class" in results:
+        for name, value, limit in class_targets(results["class"]):
+            add(name, value, limit, "×")
     return rows
 
 
@@ -315,6 +325,8 @@ def figures_table(results: dict[str, Any]) -> list[str]:
         f"| peak RSS, large, after navigation (headless) | "
         f"{_num(_get(n, 'app', 'peak_rss_mb'))} MB | {_num(_get(n, 'floor', 'peak_rss_mb'))} MB | |"
     )
+    if "class" in results:
+        lines += class_rows(results["class"], _num)
     return lines
 
 
@@ -385,6 +397,17 @@ def main(argv: list[str] | None = None) -> int:
         if "navigation" in sections:
             log("navigation (Pilot)")
             results["navigation"] = section_navigation(large, work, presses)
+        if "picker" in sections:
+            from picker import section_picker
+
+            log("dashboard of a folder of courses (tmux)")
+            results["picker"] = section_picker(work / "picker", pairs, log=log)
+        if "class" in sections:
+            log(f"class view (tmux), {pairs} pairs")
+            env = {"COURSEMATE_CONFIG_DIR": str(work / "config"), "TERM": "xterm-256color"}
+            results["class"] = section_class(
+                coursemate_exe(), REFERENCE, reference_needle(), work, pairs, env, log
+            )
     results["targets"] = evaluate(results)
 
     figures = figures_table(results)

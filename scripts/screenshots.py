@@ -49,7 +49,10 @@ SHOTS = (
          reveal=FIRST_EXPERIMENT),
     Shot("agenda", (120, 40), ("g",)),
     Shot("presenter", (120, 40), ("p",)),
+    # The dashboard of a folder of courses: the shared corpus when it is here, else the bundled one.
+    Shot("dashboard", (120, 40), ("down",), course="courses"),
 )  # fmt: skip
+CORPUS = Path("/work/shared/corpus")
 
 BROKEN = "---\ntitle: Broken\nsyllabus:\n  - id: 1\n    title: a: b\n---\n"
 
@@ -74,10 +77,22 @@ async def take(shot: Shot, out: Path, work: Path) -> Path:
             await pilot.press(key)
             await pilot.pause()
         await app.workers.wait_for_complete()
-        await pilot.pause(0.2)
+        await pilot.pause(0.5 if shot.name == "dashboard" else 0.2)  # the dashboard fills in
         target = out / f"{shot.name}.svg"
         app.save_screenshot(filename=target.name, path=str(out))
     return target
+
+
+def _folder_of_courses(folder: Path) -> None:
+    import shutil
+
+    from coursemate.paths import bundled_course
+
+    if CORPUS.is_dir():
+        shutil.copytree(CORPUS, folder, ignore=shutil.ignore_patterns("*.tsv"))
+    else:
+        folder.mkdir()
+        shutil.copy(bundled_course(), folder)
 
 
 async def main(out: Path) -> None:
@@ -87,6 +102,7 @@ async def main(out: Path) -> None:
         for name in ("COURSEMATE_DATA_DIR", "COURSEMATE_CONFIG_DIR", "COURSEMATE_CACHE_DIR"):
             os.environ[name] = str(work / name.lower())
         (work / "broken.md").write_text(BROKEN, encoding="utf-8")
+        _folder_of_courses(work / "courses")
         os.chdir(work)  # relative course paths keep the temporary folder out of the pictures
         for shot in SHOTS:
             print(await take(shot, out, work))

@@ -7,6 +7,7 @@ module (``tests/`` is on ``sys.path`` through pytest's ``pythonpath``), never ea
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Static
 
 from coursemate.course.model import Course
@@ -90,6 +92,19 @@ async def until_screen(pilot: Pilot[int], screen_type: type[S]) -> S:
 async def study(pilot: Pilot[int]) -> StudyScreen:
     """Wait for the loader worker, then return the study screen."""
     return await until_screen(pilot, StudyScreen)
+
+
+async def pane_lines(pilot: Pilot[int], screen: StudyScreen, words: str) -> list[Strip]:
+    """The reading pane's drawn lines once they show ``words`` (the pane fills after a
+    refresh); the last lines drawn when they never do."""
+    pane = screen.query_one("#detail-markdown", Static)
+    lines: list[Strip] = []
+    for _ in range(20):
+        await pilot.pause()
+        lines = pane.render_lines(pane.region.reset_offset)
+        if words in " ".join(" ".join(line.text.split()) for line in lines):
+            break
+    return lines
 
 
 def tree_of(screen: StudyScreen) -> SyllabusTree:
@@ -242,3 +257,99 @@ class Terminal:
         assert self.flag("cursor_flag") == "1"
         assert self.flag("mouse_any_flag") == "0"
         assert self.screen().rstrip().endswith("$")
+
+
+# --- a class's shared folder (issue 17: the class view) ----------------------------------
+
+CLASS_NOTE = "Ana's own words about module one"
+CLASS_REFLECTION = "Ran it with the team on Tuesday"
+
+
+def make_class(folder: Path, course: Course) -> Path:
+    """A class folder made the way learners make one: each learner's store file and ``export
+    --format json`` file, written by the real store and export code on their own machines
+    (data folders beside ``folder``) and copied in, in sub-folders, with some files that are
+    not progress.
+
+    - Ana María: a store from her laptop (FIRST and module 2's first resource done, the first
+      experiment chosen and running, a note) and an export from her work machine (FIRST and
+      SECOND done, the same experiment done and reflected on): one learner, three resources,
+      one experiment.
+    - Bo: a store with FIRST done and two experiments of module 1 chosen.
+    - Chen: a store holding the course with nothing done (marked, then unmarked).
+    - Another course's store, a text file and a broken JSON file: skipped.
+    """
+    from coursemate.export import render
+
+    cid = course.identity
+    _module, first_exp = next(course.all_experiments())
+    second_exp = course.modules[0].assignment.experiments[1]  # type: ignore[union-attr]
+    machines = folder.parent / f"{folder.name}-machines"
+
+    def store(machine: str, learner: str) -> Store:
+        return Store.open(machines / machine, learner)
+
+    laptop = store("ana-laptop", "Ana María")
+    laptop.set_done(cid, FIRST, True)
+    laptop.set_done(cid, course.modules[1].resources[0].key, True)
+    laptop.set_status(cid, first_exp.key, "running")
+    laptop.set_note(cid, course.modules[0].key, CLASS_NOTE)
+    laptop.save()
+    work = store("ana-work", "Ana María")
+    work.set_done(cid, FIRST, True)
+    work.set_done(cid, SECOND, True)
+    work.set_status(cid, first_exp.key, "done")
+    for name in ("did", "happened", "learned", "next"):
+        work.set_reflection(cid, first_exp.key, name, CLASS_REFLECTION)
+    work.save()
+    bo = store("bo", "Bo")
+    bo.set_done(cid, FIRST, True)
+    bo.set_chosen(cid, first_exp.key, True)
+    bo.set_chosen(cid, second_exp.key, True)
+    bo.save()
+    chen = store("chen", "Chen")
+    chen.set_done(cid, FIRST, True)
+    chen.set_done(cid, FIRST, False)
+    chen.save()
+    other = store("other", "Dee")
+    other.set_done("99999", "m1/r/elsewhere", True)
+    other.save()
+
+    (folder / "monday").mkdir(parents=True)
+    (folder / "exports").mkdir()
+    (folder / "monday" / "ana.json").write_bytes(laptop.path.read_bytes())
+    (folder / "exports" / "ana-work.json").write_text(render("json", course, work))
+    (folder / "monday" / "bo.json").write_bytes(bo.path.read_bytes())
+    (folder / "chen.json").write_bytes(chen.path.read_bytes())
+    (folder / "dee-other-course.json").write_bytes(other.path.read_bytes())
+    (folder / "README.txt").write_text("Drop your export here.\n")
+    (folder / "exports" / "broken.json").write_text('{"learner": "x",')
+    return folder
+
+
+def tree_state(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file and folder under ``folder`` with its size, mtime and mode: equal before
+    and after means nothing was written, created or removed there."""
+    state = {}
+    for path in [folder, *folder.rglob("*")]:
+        st = path.lstat()
+        state[str(path.relative_to(folder))] = (st.st_size, st.st_mtime_ns, st.st_mode)
+    return state
+
+
+def class_learner_file(folder: Path, course: Course, name: str, note: str = "") -> Path:
+    """A store file in ``folder`` (made if missing) of a learner called ``name``, whatever the
+    name holds (markup, escape sequences: the file says so, not the store's rules), with FIRST
+    done and ``note`` on it: made by the real store on a machine of its own, then renamed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    n = len(list(folder.iterdir()))
+    store = Store.open(folder.parent / f"{folder.name}-machines" / str(n), f"learner {n}")
+    store.set_done(course.identity, FIRST, True)
+    if note:
+        store.set_note(course.identity, FIRST, note)
+    store.save()
+    doc = json.loads(store.path.read_bytes())
+    doc["learner"] = name
+    target = folder / f"{n}.json"
+    target.write_text(json.dumps(doc), encoding="utf-8")
+    return target

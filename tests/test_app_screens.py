@@ -16,7 +16,7 @@ from textual.coordinate import Coordinate
 from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from coursemate import paths
 from coursemate.course.model import Resource
@@ -30,7 +30,7 @@ from coursemate.ui.screens.error import (
     problem_table,
     source_excerpt,
 )
-from coursemate.ui.screens.picker import PickerScreen
+from coursemate.ui.screens.picker import CourseList, PickerScreen
 from coursemate.ui.screens.reading_list import ReadingListScreen
 from coursemate.ui.screens.study import StudyScreen
 from helpers import (
@@ -164,18 +164,15 @@ async def test_a_folder_of_courses_opens_the_picker(tmp_path: Path, reference_pa
         assert isinstance(picker, PickerScreen)
         names = [p.name for p in picker.courses]
         assert names == ["hostile.md", "pspo"]
-        options = picker.query_one(OptionList)
+        options = picker.query_one(CourseList)
         painted = [
             " ".join(strip.text.split())
             for strip in options.render_lines(Region(0, 0, *options.outer_size))
         ]
-        # Titles are peeked from the front matter and shown literally, the place beside them,
-        # one line per course.
-        assert f"{HOSTILE_TITLE} hostile.md" in painted[1]
-        assert (
-            "Professional Scrum Product Owner (PSPO) Course with Certification pspo/" in painted[2]
-        )
-        await pilot.press("down", "enter")
+        # Titles are peeked from the front matter and shown literally, one line per course.
+        assert any(line.startswith(HOSTILE_TITLE) for line in painted)
+        assert any(line.startswith("Professional Scrum Product Owner (PSPO)") for line in painted)
+        await pilot.press("p", "s", "p", "o", "enter")
         screen = await study(pilot)
         assert screen.course.identity == COURSE_ID
 

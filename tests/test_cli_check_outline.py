@@ -186,6 +186,9 @@ def test_outline_bundled_course_plain_text() -> None:
     assert lines[1] == "PSPO · intermediate · 9 modules · 1080 min"
     assert "  1. Agile Product Management I (Product vs. Project) (120 min)" in lines
     assert "    - What is a Product? (video, 7 min)" in lines
+    # Kinds are read from the site's icon names, as in the app.
+    assert "    - The Evidence-based Management Guide (guide, 10 min)" in lines
+    assert "handshake-angle" not in result.stdout
     assert "    Assignment: How can you move more towards a product mindset?" in lines
     experiments = [ln for ln in lines if ln.startswith("      * ")]
     assert len(experiments) == 68

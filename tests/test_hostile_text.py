@@ -30,7 +30,7 @@ from coursemate.ui.app import CoursemateApp
 from coursemate.ui.screens.catchup import CatchupScreen, ChecklistView
 from coursemate.ui.screens.error import ErrorScreen
 from coursemate.ui.screens.learner import LearnerScreen
-from coursemate.ui.screens.picker import PickerScreen
+from coursemate.ui.screens.picker import CourseList, PickerScreen
 from coursemate.ui.screens.reflection import ReflectionScreen
 from coursemate.ui.screens.study import StudyScreen
 from helpers import (
@@ -387,11 +387,11 @@ async def test_picker_and_error_screen_show_hostile_file_names_cleaned(
     app = make_app(tmp_path, course=folder)
     async with app.run_test(size=(120, 30)) as pilot:
         picker = await until_screen(pilot, PickerScreen)
-        options = painted(picker.query_one(OptionList))
+        options = painted(picker.query_one(CourseList))
         assert "broken" in options and "pspo" in options
         assert_clean(options)
         assert_clean(str(picker.query_one("#picker-box").border_title))
-        await pilot.press("enter")  # broken… sorts first
+        await pilot.press("b", "r", "o", "enter")  # the filter leaves only broken…
         error = await until_screen(pilot, ErrorScreen)
         details = painted(error.query_one("#error-details", Static))
         assert "broken" in details

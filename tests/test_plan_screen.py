@@ -94,8 +94,8 @@ async def test_a_past_class_shows_what_is_left_without_a_schedule(tmp_path: Path
         assert len(row_keys(plan)) == 31
 
 
-async def test_the_palette_opens_the_plan_and_help_lists_its_key(tmp_path: Path) -> None:
-    from coursemate.ui.screens.help import KEYS
+async def test_the_palette_opens_the_plan_and_help_lists_its_keys(tmp_path: Path) -> None:
+    from coursemate.ui.screens.help import binding_rows
 
     app = make_app(tmp_path, today=BEFORE)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -104,5 +104,9 @@ async def test_the_palette_opens_the_plan_and_help_lists_its_key(tmp_path: Path)
         await pilot.pause(0.3)
         await pilot.press("enter")
         await until_screen(pilot, PlanScreen)
-    study_keys = dict(KEYS)["Study screen"]
-    assert ("P", "reading plan: what to read each day until the class") in study_keys
+    study_rows = binding_rows([StudyScreen])
+    assert ("P", "reading plan: what to read each day until the class") in study_rows
+    assert ("N", "previous to do, before the cursor") in study_rows
+    plan_rows = dict(binding_rows([PlanScreen]))
+    assert plan_rows["space"] == "mark the item done; the plan is worked out again"
+    assert plan_rows["m"] == "how many minutes you have: marks what fits"

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from textwrap import dedent
+from zoneinfo import ZoneInfo
 
+import pytest
 from textual.geometry import Region
-from textual.widgets import Digits, Static
+from textual.widgets import Digits, Markdown, Static
 
 from coursemate.course.model import Course
 from coursemate.course.reader import load_course
+from coursemate.progress.timers import ModuleTimer, format_seconds
 from coursemate.ui.screens.agenda import AgendaScreen
 from coursemate.ui.screens.presenter import PresenterScreen
-from coursemate.ui.widgets.countdown import Countdown, ModuleTimer, format_seconds
-from helpers import FakeClock, Host, top_screen
+from coursemate.ui.widgets.countdown import Countdown
+from helpers import FakeClock, Host, go, make_app, no_traceback, run, study, top_screen
 
 
 def text_of(screen: PresenterScreen, selector: str) -> str:
@@ -40,32 +44,48 @@ async def test_navigation_through_the_agenda_flow(course: Course) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.screen
         assert isinstance(screen, PresenterScreen)
-        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 9"
         assert text_of(screen, "#presenter-title") == (
             "1. Agile Product Management I (Product vs. Project)"
         )
         assert "planned 09:00–11:00" in text_of(screen, "#presenter-where")
-        # At the start there is nowhere to go back to: the footer greys those keys out.
-        assert screen.check_action("previous", ()) is None
-        assert screen.check_action("next", ()) is True
+        # At the start there is nowhere to jump back to: the footer greys ``home`` out.
+        assert screen.check_action("first", ()) is None
+        assert screen.check_action("last", ()) is True
 
         await pilot.press("right")
-        assert where(screen) == "Day 1 · Session 1 · Module 2 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 2 of 9"
         await pilot.press("space")
-        assert where(screen) == "Day 1 · Session 1 · Module 3 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 3 of 9"
         await pilot.press("left")
-        assert where(screen) == "Day 1 · Session 1 · Module 2 of 6"
-        await pilot.press("end")
-        assert where(screen) == "Day 2 · Session 1 · Module 6 of 6"
-        assert text_of(screen, "#presenter-title") == "6. Product Backlog Management"
+        assert where(screen) == "Day 1 · Session 1 · Module 2 of 9"
+        await pilot.press("right", "right", "right", "right")
+        assert where(screen) == "Day 2 · Session 1 · Module 6 of 9"
+        # The sessions end at module 6; the course goes on, in syllabus order.
+        await pilot.press("right")
+        assert where(screen) == "Not scheduled · Module 7 of 9"
+        assert text_of(screen, "#presenter-title") == "7. Releases & Forecasting"
+        assert "planned" not in text_of(screen, "#presenter-where")
+        await pilot.press("home", "end")
+        assert where(screen) == "Not scheduled · Module 9 of 9"
+        assert text_of(screen, "#presenter-title") == "9. Catchup"
         assert text_of(screen, "#presenter-next") == "Last module"
-        assert screen.check_action("next", ()) is None
-        await pilot.press("right")  # past the end: stays
-        assert where(screen) == "Day 2 · Session 1 · Module 6 of 6"
+        assert screen.check_action("last", ()) is None
+        assert not screen.query_one("#presenter-status").display
+        await pilot.press("right")  # past the end: stays, and says so
+        assert where(screen) == "Not scheduled · Module 9 of 9"
+        assert text_of(screen, "#presenter-status") == (
+            "This is the last module: there is no more after it."
+        )
+        assert screen.query_one("#presenter-status").display
         await pilot.press("home")
-        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
-        await pilot.press("left")  # before the start: stays
-        assert where(screen) == "Day 1 · Session 1 · Module 1 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 9"
+        assert not screen.query_one("#presenter-status").display  # a move clears it
+        await pilot.press("left")  # before the start: stays, and says so
+        assert where(screen) == "Day 1 · Session 1 · Module 1 of 9"
+        assert text_of(screen, "#presenter-status") == (
+            "This is the first module: there is none before it."
+        )
 
 
 async def test_content_resources_and_assignment_are_shown(course: Course) -> None:
@@ -80,14 +100,18 @@ async def test_content_resources_and_assignment_are_shown(course: Course) -> Non
         assert "• Crossing The Chasm – A Quick Summary" in resources[1]
         assert "10 Tips for Product Owners on the Product Vision" in "\n".join(resources)
         # Type and minutes in one column: whole, and lined up whatever the title's length.
-        details = ["newspaper, 15 min", "video, 15 min", "blog, 20 min", "video, 18 min"]
+        details = ["article, 15 min", "video, 15 min", "blog post, 20 min", "video, 18 min"]
         rows = [next(line for line in resources if line.endswith(d)) for d in details]
         assert len({row.rindex(d) for row, d in zip(rows, details, strict=True)}) == 1
         assert text_of(screen, "#presenter-assignment") == (
             "Assignment: Making assumptions explicit"
         )
-        markdown = screen.query_one("#presenter-markdown")
-        assert "describe their business strategy" in markdown.source  # type: ignore[attr-defined]
+        notes = screen.query_one("#presenter-markdown", Markdown)
+        assert "describe their business strategy" in notes.source
+        # The assignment's text is part of the speaker notes too.
+        assignment = screen.query_one("#presenter-assignment-notes", Markdown)
+        assert assignment.display
+        assert "Create a vision and business model for your product." in assignment.source
         assert text_of(screen, "#presenter-next") == "Next: 3. Value-Driven Development"
 
 
@@ -168,7 +192,7 @@ async def test_start_key_opens_on_the_module_of_an_item(course: Course) -> None:
     async with app.run_test(size=(120, 40)):
         screen = app.screen
         assert isinstance(screen, PresenterScreen)
-        assert where(screen) == "Day 1 · Session 1 · Module 3 of 6"
+        assert where(screen) == "Day 1 · Session 1 · Module 3 of 9"
 
 
 async def test_escape_returns(course: Course) -> None:
@@ -266,3 +290,141 @@ def test_timer_formatting() -> None:
     assert timer.display() == "00:00" and not timer.overrun
     clock.advance(1)
     assert timer.display() == "+00:01" and timer.overrun
+
+
+# --- the whole course from the study screen, the session clock, --now, the projector -------
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def at(hour: int, minute: int, second: int = 0, day: int = 7) -> FakeClock:
+    """A clock on the reference course's class day (Fri 7 Nov 2025), London time."""
+    return FakeClock(datetime(2025, 11, day, hour, minute, second, tzinfo=LONDON).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("key", "title"),
+    [
+        ("m7", "7. Releases & Forecasting"),  # in no session
+        ("m8/a", "8. Closing"),  # an assignment in an unscheduled module
+        ("m2/r/10-tips-for-product-owners-on-the-product-vision", "2. Agile Product Management II"),
+    ],
+)
+async def test_p_opens_on_the_selected_module_whichever_it_is(
+    tmp_path: Path, key: str, title: str
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, key)
+        await pilot.press("p")
+        shown = top_screen(app)
+        assert isinstance(shown, PresenterScreen)
+        assert text_of(shown, "#presenter-title").startswith(title)
+
+
+def clock_line(screen: PresenterScreen) -> str:
+    return text_of(screen, "#presenter-clock")
+
+
+async def test_session_clock_says_how_far_behind_or_ahead_the_class_is(course: Course) -> None:
+    clock = at(11, 14)
+    app = Host(lambda: PresenterScreen(course, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        # Module 1 was planned 09:00–11:00 and has not started: far behind.
+        assert clock_line(screen) == (
+            "Now 11:14 Europe/London · session ends 17:00 · behind by 134 min"
+        )
+        await pilot.press("right")  # module 2, planned from 11:00
+        assert clock_line(screen) == (
+            "Now 11:14 Europe/London · session ends 17:00 · behind by 14 min"
+        )
+        await pilot.press("t")
+        clock.advance(20 * 60)
+        screen.tick()
+        # Started at 11:14: still 14 minutes behind, whatever the time now.
+        assert clock_line(screen) == (
+            "Now 11:34 Europe/London · session ends 17:00 · behind by 14 min"
+        )
+        await pilot.press("right")  # module 3, planned 13:00, not started at 11:34
+        assert clock_line(screen).endswith("ahead by 86 min")
+        clock.advance(86 * 60 + 30)  # 13:00:30: within the minute
+        screen.tick()
+        assert clock_line(screen).endswith(" · on time")
+        await pilot.press("end")  # module 9: in no session
+        assert clock_line(screen).startswith("Now ")
+        assert clock_line(screen).endswith("local · no session time for this module")
+
+
+async def test_session_clock_on_another_day_names_the_module_s_day(course: Course) -> None:
+    clock = at(8, 30, day=8)  # Saturday: module 1 is Friday's
+    app = Host(lambda: PresenterScreen(course, clock=clock))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        assert clock_line(screen) == (
+            "Now 08:30 Europe/London · session ends 17:00 · "
+            "this module is planned for Fri 7 Nov 2025"
+        )
+        await pilot.press("right", "right", "right")  # module 4: Saturday at 09:00
+        assert clock_line(screen).endswith("session ends 17:00 · ahead by 30 min")
+
+
+async def test_now_option_sets_the_presenter_clock(tmp_path: Path) -> None:
+    now = datetime(2025, 11, 8, 9, 10, tzinfo=ZoneInfo("America/New_York"))  # 14:10 London
+    app = make_app(tmp_path, now=now)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await study(pilot)
+        await go(pilot, screen, "m6")  # Saturday 13:00–15:00 London
+        await pilot.press("p")
+        shown = top_screen(app)
+        assert isinstance(shown, PresenterScreen)
+        # The rehearsal clock runs on from --now: this test takes far less than a minute.
+        assert clock_line(shown) == (
+            "Now 14:10 Europe/London · session ends 17:00 · behind by 70 min"
+        )
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("2025-11-07T10:14", "with a UTC offset"),
+        ("tomorrow", "is not an ISO date and time"),
+    ],
+)
+def test_now_option_refuses_a_moment_without_an_offset(value: str, problem: str) -> None:
+    result = run("--now", value)
+    assert result.returncode == 2
+    assert f"argument --now: '{value}' is not an ISO date and time with a UTC offset" in (
+        result.stderr
+    )
+    assert problem in result.stderr
+    no_traceback(result)
+
+
+async def test_resource_titles_stay_whole_on_a_small_projector(course: Course) -> None:
+    app = Host(lambda: PresenterScreen(course, clock=FakeClock()))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("right")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PresenterScreen)
+        resources = [line.strip() for line in lines_of(screen, "#presenter-resources")]
+        # Each title starts on its own line and fills it before it wraps (once at most):
+        # never a sliver of a few words per line beside a column of details.
+        for title in (
+            "Crossing The Chasm – A Quick Summary",
+            "10 Tips for Product Owners on the Product Vision",
+            "Geoffrey Moore, Crossing the Chasm: What's New, What's Not",
+            "How great leaders inspire action",
+        ):
+            first = next(i for i, line in enumerate(resources) if line.startswith(f"• {title[:8]}"))
+            whole = " ".join(resources[first : first + 2])
+            assert f"• {title}" in whole, (title, resources)
+            assert len(resources[first]) >= min(len(title) + 2, 40), (title, resources)
+        title_lines = lines_of(screen, "#presenter-title")
+        assert "2. Agile Product Management II (Business Strategy and Product Vision)" in (
+            " ".join(line.strip() for line in title_lines)
+        )

@@ -495,3 +495,73 @@ def local_when(session: SessionPlan, viewer: ViewerZone) -> str | None:
     start, end = session.local_start, session.local_end
     name = viewer.name if viewer.name != "local" else f"local, {start.tzname()}"
     return f"{day_text(start)} {_times(start, end)} {name}"
+
+
+# --- the presenter: the whole course, and the class's pace against the plan ---------------
+
+
+def presenter_flow(agenda: Agenda) -> tuple[FlowStep, ...]:
+    """Every module once: those the sessions plan, in session order (where first planned),
+    then those no session names, in syllabus order (their step has no session)."""
+    seen: set[str] = set()
+    steps: list[tuple[Module, SessionPlan | None, PlannedModule | None]] = []
+    for session in agenda.sessions:
+        for item in session.modules:
+            if item.module.key not in seen:
+                seen.add(item.module.key)
+                steps.append((item.module, session, item))
+    steps += [(m, None, None) for m in agenda.syllabus if m.key not in seen]
+    total = len(steps)
+    return tuple(
+        FlowStep(module, i, total, session, item)
+        for i, (module, session, item) in enumerate(steps, start=1)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionClock:
+    """Where a class stands: the time in the session's zone, its planned end, and its pace."""
+
+    now: datetime  # in the session's timezone; naive local time when it names none
+    zone: str  # the session's timezone as written, or "local"
+    ends: datetime | None
+    # Minutes the current module started after its planned start (negative: before); None
+    # when it cannot be said, or when today is not the module's day (``day`` says which).
+    late_minutes: int | None
+    day: date | None
+
+
+def session_clock(step: FlowStep, now: datetime, elapsed: float) -> SessionClock | None:
+    """The session clock for ``step`` at ``now`` (aware), its timer having run ``elapsed`` s.
+
+    The current module really started ``elapsed`` seconds ago (now, when its timer has not
+    run), so a pause counts as time lost. None when the step has no timed session.
+    """
+    session, planned = step.session, step.planned
+    if session is None or session.start is None:
+        return None
+    if session.zone_known:
+        here = dates.in_zone(now, session.start.tzinfo)
+        zone = one_line(session.timezone)
+    else:  # times as written: read them as the viewer's wall clock
+        local = dates.in_zone(now, None)
+        here = local.replace(tzinfo=None) if local is not None else None
+        zone = "local"
+    if here is None:
+        return None
+    ends = session.end if session.length_minutes is not None else None
+    if planned is None or planned.start is None:
+        return SessionClock(here, zone, ends, None, None)
+    if here.date() != planned.start.date():
+        return SessionClock(here, zone, ends, None, planned.start.date())
+    late = dates.instant(here) - dates.instant(planned.start) - timedelta(seconds=elapsed)
+    return SessionClock(here, zone, ends, int(late.total_seconds() / 60), None)
+
+
+def pace_text(late_minutes: int) -> str:
+    """``behind by 14 min``, ``on time`` (within the minute) or ``ahead by 3 min``."""
+    if late_minutes > 0:
+        return f"behind by {late_minutes} min"
+    if late_minutes < 0:
+        return f"ahead by {-late_minutes} min"
+    return "on time"

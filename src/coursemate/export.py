@@ -50,7 +50,7 @@ def render(kind: ExportKind, course: Course, store: Store) -> str:
     return progress_markdown(course, store)
 
 
-def _figures(p: ModuleProgress) -> dict[str, int]:
+def progress_figures(p: ModuleProgress) -> dict[str, int]:
     return {
         "items_done": p.items_done,
         "items_total": p.items_total,
@@ -69,12 +69,12 @@ def progress_summary(course: Course, store: Store) -> dict[str, Any]:
     return {
         "learner": store.learner,
         "course": {"identity": cid, "title": course.title, "code": course.code},
-        "prereading": _figures(progress.prereading),
+        "prereading": progress_figures(progress.prereading),
         "modules": [
-            {"key": m.key, "title": m.title, **_figures(progress.modules[m.key])}
+            {"key": m.key, "title": m.title, **progress_figures(progress.modules[m.key])}
             for m in course.modules
         ],
-        "overall": _figures(progress.overall),
+        "overall": progress_figures(progress.overall),
         "next_unfinished": progress.next_unfinished(),
         "done_keys": sorted(store.done_keys(cid) & known),
         "chosen_keys": sorted(store.chosen_keys(cid)),

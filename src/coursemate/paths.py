@@ -1,7 +1,8 @@
 """Every filesystem location coursemate uses, in one place.
 
-Order of precedence for each: command-line flag, environment variable, platformdirs default.
-Nothing here touches the disk at import time.
+Order of precedence for each: command-line flag, environment variable, platformdirs default
+(for the data directory, the ``data_dir`` setting comes before the default). Nothing here
+touches the disk at import time.
 """
 
 from __future__ import annotations
@@ -19,11 +20,22 @@ CONFIG_DIR_ENV = "COURSEMATE_CONFIG_DIR"
 BUNDLED_COURSE_NAME = "professional-scrum-product-owner.md"
 
 
-def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
-    """Where learner stores live."""
+def data_dir(
+    override: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
+) -> Path:
+    """Where learner stores live: ``override`` (``--data-dir``), ``$COURSEMATE_DATA_DIR``, the
+    ``data_dir`` setting in ``config_dir(config)``'s settings (relative to that folder when
+    relative), else the platform's user data directory."""
     chosen = override or os.environ.get(DATA_DIR_ENV)
     if chosen:
         return Path(chosen).expanduser()
+    from coursemate.settings import load_settings
+
+    folder = config_dir(config)
+    setting = load_settings(folder)[0].data_dir  # a broken file is reported where it is used
+    if setting:
+        return folder / Path(setting).expanduser()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))

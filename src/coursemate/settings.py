@@ -1,4 +1,4 @@
-"""Small user settings (theme, site URL) kept as JSON in the config directory.
+"""Small user settings (theme, site URL, data directory) kept as JSON in the config directory.
 
 No Textual here: the CLI may read settings too. Writes are atomic (temp file, fsync,
 ``os.replace``) so a crash never leaves a half-written file; unknown keys are kept so a newer
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,9 @@ SETTINGS_FILE = "settings.json"
 class Settings:
     theme: str | None = None
     site_url: str | None = None
+    # Where learner stores live when neither --data-dir nor COURSEMATE_DATA_DIR says (a synced
+    # folder, say); see ``coursemate.paths.data_dir``.
+    data_dir: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # keys this version does not know
 
     def with_theme(self, theme: str) -> Settings:
@@ -50,11 +52,12 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[str]]:
         return Settings(), [f"settings {path} are not valid JSON ({exc}); using defaults"]
     if not isinstance(data, dict):
         return Settings(), [f"settings {path} should hold a JSON object; using defaults"]
-    known = {"theme", "site_url"}
+    known = {"theme", "site_url", "data_dir"}
     return (
         Settings(
             theme=_text_or_none(data.get("theme")),
             site_url=_text_or_none(data.get("site_url")),
+            data_dir=_text_or_none(data.get("data_dir")),
             extra={k: v for k, v in data.items() if k not in known},
         ),
         [],
@@ -69,7 +72,11 @@ def save_settings(config_dir: Path, settings: Settings) -> None:
         data["theme"] = settings.theme
     if settings.site_url is not None:
         data["site_url"] = settings.site_url
+    if settings.data_dir is not None:
+        data["data_dir"] = settings.data_dir
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    import tempfile  # only settings writes need it; every command may read settings
+
     fd, tmp = tempfile.mkstemp(prefix=".settings-", suffix=".tmp", dir=config_dir)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -23,6 +23,7 @@ COMMANDS: dict[str, str] = {
     "export": "export",
     "import": "import_",
     "agenda": "agenda",
+    "class": "class_",
     "plan": "plan",
 }
 

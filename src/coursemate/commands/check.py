@@ -130,7 +130,14 @@ def _summary(course: Course) -> str:
     ]
     if course.prereading:
         parts.insert(0, f"{len(course.prereading)} pre-reading")
+    if course.drafts:
+        parts.append(drafts_text(len(course.drafts)))
     return ", ".join(parts)
+
+
+def drafts_text(count: int) -> str:
+    """What the reader left out: items marked ``draft: true`` are not published."""
+    return f"{count} draft item{'s' if count != 1 else ''} left out"
 
 
 def write_report(results: list[Result], out: Any, skipped: list[Skipped] | None = None) -> None:
@@ -191,6 +198,7 @@ def report_json(
                 "prereading": len(r.course.prereading),
                 "experiments": sum(1 for _ in r.course.all_experiments()),
                 "minutes": r.course.minutes,
+                "drafts_left_out": list(r.course.drafts),
             }
         files.append(entry)
     failed = sum(not r.ok for r in results)

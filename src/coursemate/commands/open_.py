@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
+    from coursemate.progress.roster import ClassRoster
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,6 +30,19 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_course_argument(parser)
     add_store_arguments(parser)
     add_site_url_argument(parser)
+    parser.add_argument(
+        "--now",
+        type=_moment,
+        metavar="DATETIME",
+        help="rehearse: the presenter's clock starts at this ISO date and time with its UTC"
+        " offset (2025-11-07T10:14+00:00) and runs on from there",
+    )
+    parser.add_argument(
+        "--class",
+        dest="class_dir",
+        metavar="DIR",
+        help="open on the Class screen: the class's progress from its shared folder DIR",
+    )
     parser.add_argument(
         "--today",
         type=iso_date,
@@ -37,20 +52,39 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+def _moment(text: str) -> datetime:
+    """``--now``'s value: an ISO date and time that says its offset from UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO date and time with a UTC offset, such as"
+            " 2025-11-07T10:14+00:00"
+        )
+    return moment
+
+
 def run(args: argparse.Namespace) -> int:
     if args.course:
         _refuse_missing(args.course)
     course = Path(args.course).expanduser() if args.course else None
+    class_dir = _class_folder(args.class_dir)
     # Start-up allocates a great many long-lived objects and little garbage: collecting while
     # it runs only walks them again and again (see gc_policy.py).
     pause_for_start()
+    prefetched = _start_reading(course, args.site_url)
     options = AppOptions(
         course=course,
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
         today=args.today,
-        prefetched=_start_reading(course, args.site_url),
+        now=args.now,
+        class_dir=class_dir,
+        prefetched=prefetched,
+        prefetched_class=_start_reading_class(prefetched, class_dir),
     )
     from coursemate.ui.factory import create_app
 
@@ -73,6 +107,31 @@ def _refuse_missing(course: str) -> None:
             exit_code=2,
         )
     raise CommandError(f"{course}: no such course file or folder")
+
+
+def _class_folder(value: str | None) -> Path | None:
+    """``--class DIR``, refused on the command line when DIR is no folder."""
+    if value is None:
+        return None
+    from coursemate.progress.roster import RosterError, check_folder
+
+    folder = Path(value).expanduser()
+    try:
+        check_folder(folder)
+    except RosterError as exc:
+        raise CommandError(str(exc)) from exc
+    return folder
+
+
+def _start_reading_class(
+    course: Future[Course] | None, folder: Path | None
+) -> Future[ClassRoster] | None:
+    """Start reading ``--class``'s folder as soon as the course is read (see ``_start_reading``)."""
+    if course is None or folder is None:
+        return None
+    from coursemate.progress.roster import prefetch_class
+
+    return prefetch_class(course, folder)
 
 
 def _start_reading(course: Path | None, site_url: str | None) -> Future[Course] | None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from coursemate.commands.common import add_course_argument, add_site_url_argument, course_path
+from coursemate.course.kinds import readable_kind
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Resource
@@ -50,7 +51,7 @@ def _minutes(minutes: int | None) -> str:
 
 
 def _resource(res: Resource) -> str:
-    details = ", ".join(part for part in (res.type, _minutes(res.minutes)) if part)
+    details = ", ".join(part for part in (readable_kind(res.type), _minutes(res.minutes)) if part)
     return f"{res.title or '(untitled)'} ({details})"
 
 

@@ -46,7 +46,7 @@ from coursemate.course.model import (
 )
 from coursemate.course.reader import RULES, Source, parse_source, read_source
 
-SCHEMA = 3  # bump when the encoding below or what the reader keeps of the text changes
+SCHEMA = 4  # bump when the encoding below or what the reader keeps of the text changes
 FORMAT = "coursemate-course-cache"
 _MODEL = (Problem, Link, Resource, Experiment, Assignment, Module, Session, Event, Item, Course)
 
@@ -229,6 +229,7 @@ def _enc_resources(resources: tuple[Resource, ...]) -> list[list[Any]]:
             r.description,
             [[lk.title, lk.url, lk.type] for lk in r.links] if r.links else None,
             r.parent_key,
+            r.content,
         ]
         for r in resources
     ]
@@ -299,8 +300,9 @@ def _dec_problem(row: list[Any]) -> Problem:
 
 # Positions in the Course row of the fields that need more than a JSON value.
 _COURSE_FIELDS = tuple(f.name for f in dataclasses.fields(Course))
-_TRAINERS, _PREREADING, _MODULES, _EVENTS, _SOURCE, _WARNINGS = map(
-    _COURSE_FIELDS.index, ("trainers", "prereading", "modules", "events", "source", "warnings")
+_TRAINERS, _PREREADING, _MODULES, _EVENTS, _SOURCE, _WARNINGS, _DRAFTS = map(
+    _COURSE_FIELDS.index,
+    ("trainers", "prereading", "modules", "events", "source", "warnings", "drafts"),
 )
 
 
@@ -312,6 +314,7 @@ def encode_course(course: Course) -> list[Any]:
     row[_EVENTS] = [_enc_event(e) for e in course.events]
     row[_SOURCE] = str(course.source) if course.source is not None else None
     row[_WARNINGS] = [_enc_problem(p) for p in course.warnings]
+    row[_DRAFTS] = list(course.drafts)
     return row
 
 
@@ -324,4 +327,5 @@ def decode_course(row: list[Any]) -> Course:
     row[_EVENTS] = tuple(_dec_event(e) for e in row[_EVENTS])
     row[_SOURCE] = Path(row[_SOURCE]) if row[_SOURCE] is not None else None
     row[_WARNINGS] = tuple(_dec_problem(p) for p in row[_WARNINGS])
+    row[_DRAFTS] = tuple(row[_DRAFTS])
     return Course(*row)

@@ -3,7 +3,7 @@
 A course is a subfolder holding an ``index.md`` (the site layout, maybe with a
 ``syllabus.yaml``), or a ``*.md`` file that starts with front matter. Only the folder's
 direct children are looked at: a picker must stay fast on a big folder, so nothing is parsed
-beyond the one ``title:`` line that ``peek_title`` reads.
+beyond the ``title:`` and ``code:`` lines that ``peek_fields`` reads.
 """
 
 from __future__ import annotations
@@ -107,28 +107,43 @@ def course_file(course: Path) -> Path:
 
 def peek_title(course: Path) -> str | None:
     """The course's ``title`` from its front matter's top-level ``title:`` line, cleaned to
-    one line; ``None`` when it is not in the first few kilobytes or is not a plain string.
+    one line; ``None`` when it is not in the first few kilobytes or is not a plain string."""
+    return peek_fields(course, ("title",)).get("title")
 
-    Only that single line goes through YAML (safe loader), so a hostile file costs nothing.
+
+def peek_fields(course: Path, names: tuple[str, ...] = ("title", "code")) -> dict[str, str]:
+    """The top-level front-matter fields ``names`` that are plain one-line strings (or
+    numbers: ``code: 101``), cleaned to one line; a field not in the first few kilobytes is
+    left out.
+
+    Only those single lines go through YAML (safe loader), so a hostile file costs nothing.
     """
+    found: dict[str, str] = {}
     try:
         with course_file(course).open("rb") as handle:
             head = handle.read(_PEEK_BYTES)
     except OSError:
-        return None
+        return found
     lines = head.removeprefix(b"\xef\xbb\xbf").decode("utf-8", errors="replace").splitlines()
     if not lines or lines[0].rstrip() != "---":
-        return None
+        return found
+    prefixes = tuple(f"{name}:" for name in names)
     for line in lines[1:]:
         if line.rstrip() in ("---", "..."):
-            return None
-        if line.startswith("title:"):
-            try:
-                value = yaml.safe_load(line)
-            except yaml.YAMLError:
-                return None
-            title = value.get("title") if isinstance(value, dict) else None
-            if not isinstance(title, str):
-                return None
-            return one_line(title)[:_TITLE_CHARS] or None
-    return None
+            break
+        if not line.startswith(prefixes):
+            continue
+        try:
+            value = yaml.safe_load(line)
+        except yaml.YAMLError:
+            continue
+        if not isinstance(value, dict) or len(value) != 1:
+            continue
+        ((name, field),) = value.items()
+        if name in names and name not in found and isinstance(field, (str, int, float)):
+            text = one_line(str(field))[:_TITLE_CHARS]
+            if text and not isinstance(field, bool):
+                found[name] = text
+        if len(found) == len(names):
+            break
+    return found

@@ -48,11 +48,14 @@ class Context:
         root: yaml.Node | None = None,
         line_offset: int = 0,
         warnings: list[Problem] | None = None,
+        drafts: list[str] | None = None,
     ) -> None:
         self.file = file
         self.root = root
         self.line_offset = line_offset
         self.warnings: list[Problem] = [] if warnings is None else warnings
+        # Field paths of the items ``items`` left out as drafts (shared like the warnings).
+        self.drafts: list[str] = [] if drafts is None else drafts
         self.ignored: set[str] = set()  # the fields ``ignore`` warned about
 
     def _where(self, field: str | None, at_key: bool = False) -> tuple[int | None, int | None]:
@@ -149,6 +152,21 @@ def mappings(ctx: Context, value: Any, path: str) -> Iterator[tuple[int, str, Ma
             yield i, where, raw
         else:
             ctx.warn(f"expected a mapping of fields, got {describe(raw)}; skipped", where)
+
+
+def is_draft(entry: Mapping[str, Any]) -> bool:
+    """``draft: true`` (the site generator's own flag): not published, so not in the course."""
+    flag = entry.get("draft")
+    return flag is True or (isinstance(flag, str) and flag.strip().lower() in ("true", "yes"))
+
+
+def items(ctx: Context, value: Any, path: str) -> Iterator[tuple[int, str, Mapping[str, Any]]]:
+    """``mappings`` without the drafts, each of which is counted in ``ctx.drafts``."""
+    for i, where, entry in mappings(ctx, value, path):
+        if is_draft(entry):
+            ctx.drafts.append(where)
+        else:
+            yield i, where, entry
 
 
 def markdown(ctx: Context, value: Any, path: str) -> str:

@@ -63,6 +63,7 @@ class Resource:
     description: str = ""
     links: tuple[Link, ...] = ()
     parent_key: str | None = None  # module key, None for pre-reading
+    content: str = ""  # Markdown: what the resource itself says (often thousands of characters)
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,8 @@ class Course:
     site_url: str | None = None
     body: str = ""  # Markdown below the front matter
     warnings: tuple[Problem, ...] = field(default=())
+    # Field paths of the items marked ``draft: true``, which the model leaves out.
+    drafts: tuple[str, ...] = ()
 
     @property
     def minutes(self) -> int:

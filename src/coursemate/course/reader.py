@@ -44,7 +44,7 @@ from coursemate.course.schema import (
 from coursemate.course.text import one_line
 
 # Part of the parse cache's key: bump it when the same bytes would now read differently.
-RULES = 2
+RULES = 3
 MAX_BYTES = 5 * 1024 * 1024
 SYLLABUS_FILE = "syllabus.yaml"
 # A line of three or more dashes opens and closes the front matter (trailing blanks allowed).
@@ -214,7 +214,7 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
     if source.syllabus_file is not None and source.syllabus_data is not None:
         ext_file = source.syllabus_file
         ext = parse_yaml(decode(source.syllabus_data, ext_file), ext_file)
-        ext_ctx = fields.Context(ext_file, ext.root, 0, top.warnings)
+        ext_ctx = fields.Context(ext_file, ext.root, 0, top.warnings, top.drafts)
         swept.append((ext_ctx, ext))
         if isinstance(ext.data, list):  # a bare list of modules
             sources["syllabus"] = (ext_ctx, ext.data)
@@ -233,7 +233,7 @@ def parse_source(source: Source, *, site_url: str | None = None) -> Course:
     course = build_course(data, sources, top, file, body, site_url)
     for ctx, parsed in swept:
         _warn_bad_dates(ctx, parsed)
-    return replace(course, warnings=tuple(top.warnings))
+    return replace(course, warnings=tuple(top.warnings), drafts=tuple(top.drafts))
 
 
 def _warn_bad_dates(ctx: fields.Context, doc: yamlsafe.Document) -> None:
@@ -325,7 +325,7 @@ def build_course(
 def parse_prereading(ctx: fields.Context, value: Any) -> tuple[Resource, ...]:
     alloc = KeyAllocator()
     items: list[Resource] = []
-    for _, path, entry in fields.mappings(ctx, value, "syllabusBefore"):
+    for _, path, entry in fields.items(ctx, value, "syllabusBefore"):
         ctx.check_keys(entry, PREREADING_KEYS, path)
         links = tuple(
             Link(
@@ -351,6 +351,7 @@ def parse_prereading(ctx: fields.Context, value: Any) -> tuple[Resource, ...]:
             weight=fields.weight(ctx, entry.get("weight"), f"{path}.weight"),
             description=fields.markdown(ctx, entry.get("description"), f"{path}.description"),
             links=links,
+            content=fields.markdown(ctx, entry.get("content"), f"{path}.content"),
         )
         _resource_warnings(ctx, res, entry, path, field)
         items.append(res)
@@ -411,7 +412,7 @@ def parse_modules(ctx: fields.Context, value: Any) -> tuple[Module, ...]:
     alloc = KeyAllocator()
     modules: list[Module] = []
     seen_ids: dict[str, int] = {}
-    for i, path, entry in fields.mappings(ctx, value, "syllabus"):
+    for i, path, entry in fields.items(ctx, value, "syllabus"):
         ctx.check_keys(entry, MODULE_KEYS, path)
         title = fields.title(ctx, entry.get("title"), f"{path}.title")
         module_id = fields.identifier(entry.get("id")) or slug(title) or str(i + 1)
@@ -453,7 +454,7 @@ def parse_resources(
 ) -> tuple[Resource, ...]:
     alloc = KeyAllocator()
     items: list[Resource] = []
-    for _, rpath, entry in fields.mappings(ctx, value, f"{path}.learningResources"):
+    for _, rpath, entry in fields.items(ctx, value, f"{path}.learningResources"):
         ctx.check_keys(entry, RESOURCE_KEYS, rpath)
         title = fields.title(ctx, entry.get("title"), f"{rpath}.title")
         link = _link(ctx, entry, ("link", "url"), rpath)
@@ -468,6 +469,7 @@ def parse_resources(
             weight=fields.weight(ctx, entry.get("weight"), f"{rpath}.weight"),
             description=fields.markdown(ctx, entry.get("description"), f"{rpath}.description"),
             parent_key=parent,
+            content=fields.markdown(ctx, entry.get("content"), f"{rpath}.content"),
         )
         _resource_warnings(ctx, res, entry, rpath)
         items.append(res)

@@ -82,12 +82,26 @@ MODULE_KEYS = frozenset(
         "learningResources",
         "assignment",
         "weight",
+        "draft",
     ]
 )
-RESOURCE_KEYS = frozenset(["title", "link", "url", "duration", "type", "weight", "description"])
+RESOURCE_KEYS = frozenset(
+    ["title", "link", "url", "duration", "type", "weight", "description", "content", "draft"]
+)
 ASSIGNMENT_KEYS = frozenset(["title", "content", "examples"])
 EVENT_KEYS = frozenset(["start_date", "location", "registration_link", "sessions"])
 SESSION_KEYS = frozenset(["start_datetime", "end_datetime", "timezone", "syllabus_ids"])
 PREREADING_KEYS = frozenset(
-    ["title", "link", "duration", "type", "weight", "description", "resources", "timeRequired"]
+    [
+        "title",
+        "link",
+        "duration",
+        "type",
+        "weight",
+        "description",
+        "content",
+        "draft",
+        "resources",
+        "timeRequired",
+    ]
 )

@@ -45,10 +45,11 @@ def one_line(text: str) -> str:
     return " ".join(clean(text).split())
 
 
-def json_text(data: Any) -> str:
+def json_text(data: Any, indent: int | None = 2) -> str:
     """``data`` as indented JSON that is safe to print: readable non-ASCII text stays as it
-    is, and every character a terminal could act on is a ``\\u`` escape, so nothing is lost."""
+    is, and every character a terminal could act on is a ``\\u`` escape, so nothing is lost.
+    ``indent=None``: on one line (Python's fast encoder; indenting takes its slow one)."""
     import json  # only the commands that print JSON need it
 
-    text = json.dumps(data, indent=2, ensure_ascii=False)
+    text = json.dumps(data, indent=indent, ensure_ascii=False)
     return _JSON_RAW.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -1,12 +1,39 @@
-"""Atomic file writes: a crash leaves either the old file or the new one, never half of one."""
+"""Atomic file writes: a crash leaves either the old file or the new one, never half of one.
+
+Temp files carry this machine's name (``.NAME.HOST.PID.xxxxxxxx.tmp``): in a folder a sync
+engine shares, another machine's temp file (perhaps copied half-written) is never taken for one
+of ours, so it is neither read nor removed here (removing it would sync the removal back to the
+machine writing it).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
+
+# A host name as it may appear in a file name: letters, digits, "_" and "-" (dots, as in a
+# fully qualified name, would make "NAME.HOST.lock" ambiguous to split).
+_NOT_IN_TAG = re.compile(r"[^A-Za-z0-9_-]+")
+MAX_MACHINE_TAG = 40
+_machine: str | None = None  # worked out once; tests set it to play two machines
+
+
+def machine_name() -> str:
+    """This machine's name as used in lock and temp file names (never empty)."""
+    global _machine
+    if _machine is None:
+        if hasattr(os, "uname"):
+            node = os.uname().nodename
+        else:  # pragma: no cover - Windows
+            import socket
+
+            node = socket.gethostname()
+        _machine = _NOT_IN_TAG.sub("-", node).strip("-")[:MAX_MACHINE_TAG] or "host"
+    return _machine
 
 
 def fsync_dir(folder: Path) -> None:
@@ -43,7 +70,7 @@ def write_atomic(path: Path, data: bytes, *, backup: Path | None = None) -> None
     With ``backup``, the file being replaced is kept there first (the previous good version).
     """
     folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=folder)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -59,16 +86,33 @@ def write_atomic(path: Path, data: bytes, *, backup: Path | None = None) -> None
     fsync_dir(folder)
 
 
+def _temp_prefix(path: Path) -> str:
+    return f".{path.name}.{machine_name()}.{os.getpid()}."
+
+
 def _backup_staging(backup: Path) -> Path:
-    return backup.with_name(f".{backup.name}.tmp")
+    return backup.with_name(f".{backup.name}.{machine_name()}.tmp")
+
+
+def is_own_temp(name: str, path: Path) -> bool:
+    """Is ``name`` a temp file this machine's writers of ``path`` make (or made before temp
+    names carried the machine: ``.NAME.xxxxxxxx.tmp``)?"""
+    own = re.escape(f".{path.name}.{machine_name()}.")
+    legacy = re.escape(f".{path.name}.")
+    return (
+        re.fullmatch(rf"{own}\d+\.[A-Za-z0-9_]+\.tmp|{legacy}[A-Za-z0-9_]+\.tmp", name) is not None
+    )
 
 
 def remove_stale_temps(path: Path, *, backup: Path | None = None) -> None:
-    """Temp files a killed writer of ``path`` (and of its backup) left behind.
+    """Temp files a killed writer of ``path`` (and of its backup) on this machine left behind.
 
-    Call only while holding the file's lock, so no live writer owns them.
+    Call only while holding the file's lock, so no live writer owns them. Other machines' temp
+    files (a sync engine's copies) are theirs to remove.
     """
-    stale_files = list(path.parent.glob(f".{path.name}.*.tmp"))
+    stale_files = [
+        stale for stale in path.parent.glob(f".{path.name}.*.tmp") if is_own_temp(stale.name, path)
+    ]
     if backup is not None:
         stale_files.append(_backup_staging(backup))
     for stale in stale_files:

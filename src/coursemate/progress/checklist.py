@@ -23,7 +23,7 @@ from coursemate.progress.document import PROMPTS, REFLECTION_FIELDS
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Module
     from coursemate.progress.document import Status
-    from coursemate.progress.store import ExperimentState, Store
+    from coursemate.progress.state import ExperimentState, LearnerState
 
 # The store's names, in the order of REFLECTION_FIELDS and PROMPTS (a test holds them to it), as
 # the reflection form, the detail pane, the catch-up screen and the report word them.
@@ -119,12 +119,18 @@ def assignment_key_of(key: str) -> str | None:
     return None
 
 
-def build_checklist(course: Course, store: Store) -> Checklist:
+def build_checklist(
+    course: Course, store: LearnerState, known: frozenset[str] | None = None
+) -> Checklist:
     """Every chosen experiment: by module in course order, each module's suggested ones in
-    course order, then the learner's own, then its orphans by key; other orphans last."""
+    course order, then the learner's own, then its orphans by key; other orphans last.
+
+    ``known`` is ``course.keys()`` when the caller has it (the class view asks for hundreds of
+    learners' checklists of one course)."""
     cid = course.identity
     chosen = store.chosen_keys(cid)
-    own_texts = {own.key: own.text for own in store.own_experiments(cid)}
+    owns = store.own_experiments(cid)  # once: each call walks every item the learner has
+    own_texts = {own.key: own.text for own in owns}
     placed: set[str] = set()
 
     def entry(key: str, text: str, *, orphaned: bool = False) -> ChecklistEntry:
@@ -140,7 +146,8 @@ def build_checklist(course: Course, store: Store) -> Checklist:
             state=state,
         )
 
-    known = course.keys()
+    if known is None:
+        known = course.keys()
     loose = sorted(k for k in chosen if k not in known and k not in own_texts)
     groups: list[ChecklistGroup] = []
     for module in course.modules:
@@ -150,8 +157,8 @@ def build_checklist(course: Course, store: Store) -> Checklist:
         entries = [entry(e.key, e.text) for e in assignment.experiments if e.key in chosen]
         entries += [
             entry(own.key, own.text)
-            for own in store.own_experiments(cid, assignment.key)
-            if own.key in chosen
+            for own in owns
+            if own.assignment_key == assignment.key and own.key in chosen
         ]
         entries += [
             entry(key, store.title(cid, key), orphaned=True)

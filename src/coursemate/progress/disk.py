@@ -3,10 +3,15 @@
 ``read_store_file`` turns the bytes in a file into a ``DiskRead``: a checked document (entries
 coursemate cannot use repaired, see ``coursemate.progress.document.repair``), a newer schema
 version, a missing file, or why the file is not a store at all. ``StoreFile`` owns the file, its
-lock (``<name>.lock``), its backup (``<name>.bak.json``), damaged copies moved aside
+lock (``.<name>.<host>.lock``), its backup (``<name>.bak.json``), damaged copies moved aside
 (``<name>.corrupt-<timestamp>.json``) and rescued changes (``<name>.unsaved-<timestamp>.json``).
 It remembers which version of the file it last read or wrote, so the store can tell when another
 process wrote it. Its writes are atomic and never let a file that holds less replace the backup.
+
+The lock is per machine (``.<name>.<host>.lock``): in a folder a sync engine shares, the other
+machine's lock file arrives too, and waiting on it would wait on a process that is not here.
+Machines never write each other's files in place; what they write at once comes back as
+conflict copies (``coursemate.progress.conflicts``), merged when the store opens or reloads.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ from typing import Literal
 
 from filelock import FileLock, Timeout
 
-from coursemate.progress.atomic import remove_stale_temps, write_atomic
+from coursemate.progress.atomic import machine_name, remove_stale_temps, write_atomic
 from coursemate.progress.document import (
     SCHEMA_VERSION,
     Doc,
@@ -154,7 +159,8 @@ class StoreFile:
         self.path = path
         self.owner = owner  # whose progress it holds, for messages
         self.backup_path = path.with_name(f"{path.stem}.bak.json")
-        self._lock = FileLock(str(path.with_name(f"{path.stem}.lock")), thread_local=False)
+        self.lock_path = path.with_name(f".{path.stem}.{machine_name()}.lock")
+        self._lock = FileLock(str(self.lock_path), thread_local=False)
         # The version of the file the store last read or wrote; None: none, or it went away.
         self.signature: Signature | None = None
         # Registers in the file at ``signature``; None: it is the store's own last write.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -72,17 +73,28 @@ def _parse_at(value: object) -> datetime | None:
     return moment if moment <= datetime.now(UTC) + FUTURE_SLACK else None
 
 
+# Every store's name (``coursemate.progress.names.learner_stem``): a slug and ten hex digits.
+# Conflict copies, backups and files set aside are named otherwise (spaces, brackets, dots,
+# "_", a host name after the hex).
+_STORE_NAME = re.compile(r"[a-z0-9-]*-[0-9a-f]{10}\.json")
+
+
 def list_learners(data_dir: Path) -> list[LearnerSummary]:
     """Every learner with a store in ``data_dir``, by name; unreadable files are skipped
-    (opening that learner reports and repairs them)."""
+    (opening that learner reports and repairs them).
+
+    Only files named as stores are (``<slug>-<10 hex>.json``): a sync engine's conflict copy, a
+    backup, a temp file or a copy set aside holds a learner under another name (``Store.open``
+    of that learner merges or reports it), so it is not listed as a learner of its own.
+    """
     found: list[LearnerSummary] = []
     try:
         candidates = sorted(data_dir.glob("*.json"))
     except OSError:
         return []
     for path in candidates:
-        if "." in path.stem or path.name == LAST_LEARNER_FILE:
-            continue  # backups (.bak.json), moved-aside files (.corrupt-...json)
+        if not _STORE_NAME.fullmatch(path.name):
+            continue
         try:
             data = json.loads(path.read_bytes())
         except (OSError, ValueError, RecursionError):

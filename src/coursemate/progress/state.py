@@ -106,6 +106,15 @@ class LearnerState:
         self._lines: dict[str, dict[str, str]] = {}  # course -> key -> rendered item line
         self._order: dict[str, list[str]] = {}  # course -> its item keys, sorted
 
+    @classmethod
+    def of_document(cls, doc: Doc) -> LearnerState:
+        """A read-only state holding ``doc``, a document ``check_document`` passed (and
+        ``repair`` made usable): the class view reads learners' files it must never write."""
+        state = cls(str(doc.get("learner", "")))
+        state._take(doc)
+        state.read_only = True
+        return state
+
     # --- for the store ---------------------------------------------------------------------
 
     def _take(self, doc: Doc) -> None:

@@ -12,6 +12,12 @@ the folder), keeping the version replaced as ``<name>.bak.json``. A file that is
 moved aside to ``<name>.corrupt-<timestamp>.json``, never overwritten; a file from a newer
 coursemate opens read-only. See ``coursemate.progress.document`` for the format.
 
+In a synced folder: the conflict copies sync engines make of the file (``coursemate.progress.
+conflicts``) are merged in the same way when the store opens or reloads (the app's watch), and
+moved into ``merged-conflicts/`` once the file holds them (at once, or after the next save); one
+that is not a store is moved aside as a damaged file is. Locks and temp files carry the
+machine's name, so no machine waits on another.
+
 Thread safety: every method may be called from any thread. The UI calls setters on its thread
 and ``save()`` from a worker; setters only wait for the in-memory render, never for the disk.
 """
@@ -22,7 +28,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from coursemate.progress.disk import DiskRead, StoreFile
+from coursemate.progress.conflicts import (
+    ConflictCopy,
+    FolderSignature,
+    file_away,
+    find_conflict_copies,
+    folder_signature,
+)
+from coursemate.progress.disk import DiskRead, Signature, StoreFile, file_signature, read_store_file
 from coursemate.progress.document import (
     HIDDEN,
     PROMPTS,
@@ -69,6 +82,12 @@ class Store(LearnerState):
         # Read-only because a newer coursemate's file is there (not for good: the watch keeps
         # looking, and a file this version can read again makes the store writable again).
         self._newer_file = False
+        # Sync engines' conflict copies merged in, filed away once the file holds them; those
+        # left where they are (and their version, so they are not read again unchanged); the
+        # folder's version when it was last scanned for them.
+        self._copies_merged: list[tuple[ConflictCopy, Signature | None]] = []
+        self._copies_left: dict[Path, Signature | None] = {}
+        self._folder_seen: FolderSignature | None = None
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -98,8 +117,12 @@ class Store(LearnerState):
         with store._file.locked():
             store._file.remove_stale_temps()
             store._start()
+            if not store.read_only:
+                store._merge_conflict_copies()  # the one os.scandir an open costs
             if store.dirty and not store.read_only:
-                store._write_back()
+                store._write_back()  # files the merged copies away when it succeeds
+            else:
+                store._file_away_copies()
         return store
 
     def _start(self) -> None:
@@ -288,6 +311,106 @@ class Store(LearnerState):
             return f"; this session's changes could not be kept: {exc.strerror or exc}"
         return f"; this session's changes were saved to {target} ('coursemate import' reads it)"
 
+    # --- sync engines' conflict copies ------------------------------------------------------
+
+    def _merge_conflict_copies(self) -> bool:
+        """Merge in the conflict copies of the file beside it (file lock held); True when that
+        changed this store. Damaged copies are moved aside; newer ones and another learner's
+        files are left where they are. Each outcome is in ``messages``."""
+        copies, self._folder_seen = find_conflict_copies(self.path)
+        waiting = {copy.path for copy, _signature in self._copies_merged}
+        changed = False
+        for copy in copies:
+            if copy.path in waiting or self._left_unchanged(copy):
+                continue
+            changed |= self._merge_copy(copy)
+        return changed
+
+    def _merge_copy(self, copy: ConflictCopy) -> bool:
+        try:
+            disk = read_store_file(copy.path)
+        except StoreError as exc:
+            self._copies_left[copy.path] = file_signature(copy.path)
+            self.messages.append(f"A {copy.engine} conflict copy was not merged: {exc}")
+            return False
+        if disk.state == "corrupt":
+            try:
+                moved_to = self._file.move_aside(copy.path, disk.reason)
+            except StoreError as exc:
+                self._copies_left[copy.path] = disk.signature
+                self.messages.append(f"A {copy.engine} conflict copy was not merged: {exc}")
+                return False
+            self.messages.append(
+                f"The {copy.engine} conflict copy {copy.path} is not a learner store "
+                f"({disk.reason}); it was moved to {moved_to} and not merged."
+            )
+            return False
+        if disk.state == "newer":
+            self._copies_left[copy.path] = disk.signature
+            self.messages.append(
+                f"The {copy.engine} conflict copy {copy.path} was written by a newer "
+                f"coursemate (store schema version {disk.reason}); it was left where it is, "
+                "not merged: update coursemate to merge it."
+            )
+            return False
+        if disk.doc is None:
+            return False  # gone meanwhile (the engine or another coursemate took it)
+        if copy.needs_owner_check and not self._names_me(disk.doc.get("learner")):
+            self._copies_left[copy.path] = disk.signature  # another learner's store
+            return False
+        with self._lock:
+            changed = self._merge_in(disk.doc)
+            if changed:
+                self._mark_dirty()
+        self._copies_merged.append((copy, disk.signature))
+        return changed
+
+    def _names_me(self, learner: object) -> bool:
+        try:
+            return isinstance(learner, str) and normalise_learner(learner) == self.learner
+        except LearnerNameError:
+            return False
+
+    def _file_away_copies(self) -> None:
+        """Move the merged conflict copies into ``merged-conflicts/`` (the file holds them
+        now; file lock held). One changed since it was merged stays, to be merged again."""
+        for copy, signature in self._copies_merged:
+            if file_signature(copy.path) != signature:
+                continue
+            try:
+                target = file_away(copy.path)
+            except OSError as exc:
+                self.messages.append(
+                    f"The {copy.engine} conflict copy {copy.path} was merged into {self.path} "
+                    f"but could not be moved away ({exc.strerror or exc}); it is merged again "
+                    "next time, which changes nothing."
+                )
+                continue
+            self.messages.append(
+                f"A {copy.engine} conflict copy of {self.path} was merged into it and moved "
+                f"to {target}."
+            )
+        self._copies_merged.clear()
+        # The folder changed (our save, these moves): the watch's next look lists it once.
+
+    def _copies_arrived(self) -> bool:
+        """Are there conflict copies beside the file that this store has not merged or left
+        where they are? One ``os.scandir``; when there are none, the folder's current version
+        needs no new look."""
+        copies, folder_now = find_conflict_copies(self.path)
+        waiting = {copy.path for copy, _signature in self._copies_merged}
+        if any(copy.path not in waiting and not self._left_unchanged(copy) for copy in copies):
+            return True
+        self._folder_seen = folder_now
+        return False
+
+    def _left_unchanged(self, copy: ConflictCopy) -> bool:
+        """Was ``copy`` left where it is, and is it still the version that was?"""
+        return (
+            copy.path in self._copies_left
+            and file_signature(copy.path) == self._copies_left[copy.path]
+        )
+
     # --- noticing other processes' writes (the open app polls these) -----------------------
 
     def reload(self) -> None:
@@ -302,10 +425,17 @@ class Store(LearnerState):
         wrote it? One ``stat``, no lock: cheap enough to ask every second.
 
         A file that cannot even be stat'ed counts as changed, so ``reload_changes`` reports why.
+        A new file in its folder (a sync engine's conflict copy, perhaps) counts too: one more
+        ``stat``, of the folder (whose times change only when files come, go or are renamed).
         """
         if self.read_only and not self._newer_file:
             return False
-        return self._file.changed()
+        if self._file.changed():
+            return True
+        # Conflict copies wait while the store is read-only: only a writable one merges them.
+        if self.read_only or folder_signature(self.path.parent) == self._folder_seen:
+            return False
+        return self._copies_arrived()
 
     def reload_changes(self) -> bool:
         """``reload()``; True when merging the file changed what this store holds.
@@ -325,6 +455,10 @@ class Store(LearnerState):
             if after != before and (after is None or (not self.dirty and self._disk_lacks())):
                 with self._lock:
                     self._mark_dirty()
+            if self._merge_conflict_copies():
+                self.disk_merges += 1
+            if not self.dirty:
+                self._file_away_copies()  # they held nothing new: the file holds them already
             return self.disk_merges != merges
 
     def _readable_again(self) -> bool:
@@ -368,3 +502,5 @@ class Store(LearnerState):
             self.messages.append(kept)
         self._file.write(data, keep_backup=kept is not None)
         self._saved(generation)
+        # Copies merged before the render are in the file now (even if the store changed since).
+        self._file_away_copies()

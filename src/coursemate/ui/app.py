@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from coursemate.course.model import Course, Problem
+    from coursemate.progress.roster import ClassRoster
     from coursemate.progress.store import Store
     from coursemate.ui.export_file import ExportKind
 
@@ -92,7 +93,7 @@ class CoursemateApp(App[int]):
     def __init__(self, options: AppOptions) -> None:
         super().__init__()
         self.options = options
-        self.data_dir = paths.data_dir(options.data_dir)
+        self.data_dir = paths.data_dir(options.data_dir, options.config_dir)
         self.config_dir = paths.config_dir(options.config_dir)
         # Read before the first frame so the remembered theme is there from the start.
         self.settings, self._startup_messages = load_settings(self.config_dir)
@@ -106,6 +107,7 @@ class CoursemateApp(App[int]):
         self._collector = IdleCollector()
         # Taken by the first load: the options' read started before Textual was imported.
         self._prefetched: Future[Course] | None = options.prefetched
+        self._prefetched_class: Future[ClassRoster] | None = options.prefetched_class
         # Store watch (see ui/store_watch.py): a reload in flight; the store last looked at,
         # how many of its messages were told and which of its merges shown; the last problem.
         self._reloading = False
@@ -209,7 +211,10 @@ class CoursemateApp(App[int]):
         self.course, self.store = event.course, event.store
         self._stop_loading_indicator()
         self._tell_store_messages(event.store)
-        self.push_screen(StudyScreen(event.course, event.store))
+        if self.options.class_dir is not None:  # ``--class DIR``: the study screen on escape
+            self.open_class(self.options.class_dir)
+        else:
+            self.push_screen(StudyScreen(event.course, event.store))
         # After the first frame: the reminder is not what the learner opened the app to see.
         self.call_after_refresh(self._remind_of_catchup, event.course, event.store)
         # And once the reading pane has filled too, settle memory (see gc_policy.py).
@@ -532,6 +537,19 @@ class CoursemateApp(App[int]):
         else:
             self.push_screen(study)
         self.notify(Text(f"Learner: {event.store.learner}").plain, timeout=3, markup=False)
+
+    def open_class(self, folder: Path | None = None) -> None:
+        """The Class screen of ``folder`` (else ``--class``'s; else it asks for one)."""
+        from coursemate.ui.screens.class_ import ClassScreen
+
+        if self.course is None:
+            return
+        folder = folder or self.options.class_dir
+        # The read ``coursemate --class`` started, for the first Class screen of that folder.
+        prefetched, self._prefetched_class = self._prefetched_class, None
+        if folder != self.options.class_dir:
+            prefetched = None
+        self.push_screen(ClassScreen(self.course, folder, prefetched))
 
     def export(self, kind: ExportKind) -> None:
         """Export progress ("markdown", "json") or the catch-up report ("catchup") to a file."""

@@ -54,6 +54,8 @@ class CourseCommands(Provider):
                 partial(app.export, "catchup"),
             )
         yield "Catch-up checklist", "chosen experiments and reflections (C)", study.action_catchup
+        if app is not None:
+            yield "Class view", "the class's progress from its shared folder", app.open_class
         yield "Agenda", "the course's sessions (g)", study.action_agenda
         yield (
             "Presenter",

@@ -6,6 +6,11 @@ app compares the file's signature with the one the store last read or wrote (one
 the UI thread); only when they differ does a thread worker take the file lock and merge the
 file in (``Store.reload_changes``), then the app repaints every screen that shows the store
 (``ShowsStore``: each has a ``store_reloaded`` method).
+
+In a synced folder the engine may instead leave a conflict copy beside the file
+(``coursemate.progress.conflicts``): the same look also stats the folder, and only when that
+changed lists it (one ``os.scandir``) for copies the store has not seen; the reload then merges
+them in, the repaint shows them and the autosave files them away into ``merged-conflicts/``.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class PlanScreen(Screen[str | None]):
     CSS_PATH = "plan.tcss"
     AUTO_FOCUS = "#plan-table"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_done", "Done"),
+        Binding("space", "mark_done", "Done"),
         Binding("enter", "open_item", "Open"),
         Binding("m", "ask_minutes", "Minutes"),
         Binding("escape,P", "close", "Back"),
@@ -163,7 +163,7 @@ class PlanScreen(Screen[str | None]):
     # --- actions --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("toggle_done", "open_item"):
+        if action in ("mark_done", "open_item"):
             return self.cursor_key() is not None
         return True
 
@@ -171,7 +171,7 @@ class PlanScreen(Screen[str | None]):
     def _row_moved(self) -> None:
         self.refresh_bindings()
 
-    def action_toggle_done(self) -> None:
+    def action_mark_done(self) -> None:
         key = self.cursor_key()
         if key is None:
             return

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
+from coursemate.course.kinds import readable_kind
 from coursemate.course.model import Course, Resource
 from coursemate.ui.host import coursemate_app
 from coursemate.ui.store_edits import apply_change
@@ -58,7 +59,7 @@ def sort_key(column: str, done: frozenset[str]) -> Callable[[Row], tuple[object,
         if column == "title":
             return (r.title.casefold(), row.order)
         if column == "type":
-            return (r.type.casefold(), row.order)
+            return (readable_kind(r.type).casefold(), row.order)
         if column == "minutes":
             return (r.minutes if r.minutes is not None else -1, row.order)
         if column == "state":
@@ -134,7 +135,7 @@ class ReadingListScreen(Screen[None]):
         return [
             Text(row.module, overflow="ellipsis", no_wrap=True),
             Text(f"{resource_icon(r.type)} {r.title or '(untitled)'}", overflow="ellipsis"),
-            Text(r.type or "—", style="dim", overflow="ellipsis"),
+            Text(readable_kind(r.type) or "—", style="dim", overflow="ellipsis"),
             Text("?" if r.minutes is None else str(r.minutes), justify="right"),
             Text(f"{TICK} done", style="bold green") if done else Text("–", style="dim"),
         ]

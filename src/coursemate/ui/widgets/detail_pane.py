@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.css.query import NoMatches
 from textual.widgets import ProgressBar, Static
 
+from coursemate.course.kinds import readable_kind
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.course.text import clean, one_line
 from coursemate.progress.checklist import REFLECTION_FIELDS, REFLECTION_LABELS
@@ -168,13 +169,41 @@ def module_markdown(ctx: DetailContext, module: Module) -> Detail:
     return Detail(f"{module.number} · {module.title or 'Module'}", "\n".join(lines))
 
 
+# A resource's own text is shown up to this many characters: the pane renders it on every
+# cursor move, and a file can hold megabytes in one field.
+MAX_CONTENT_CHARS = 20_000
+
+
+def bounded_markdown(text: str, limit: int = MAX_CONTENT_CHARS) -> str:
+    """``text`` cut at a paragraph (else a line) before ``limit``, saying how much is left out."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("\n\n", 0, limit)
+    if cut < limit // 2:
+        cut = text.rfind("\n", 0, limit)
+    if cut < limit // 2:
+        cut = limit
+    rest = len(text) - cut
+    return f"{text[:cut].rstrip()}\n\n*… {rest:,} more characters are in the course file.*"
+
+
+def kind_text(resource_type: str) -> str:
+    """The readable kind, with the type as the file writes it when that differs."""
+    kind = readable_kind(resource_type)
+    shown = md_escape(kind) if kind else "unknown"
+    raw = one_line(resource_type)
+    if raw and raw != kind:
+        shown += f" (type: {md_escape(raw)})"
+    return shown
+
+
 def resource_markdown(ctx: DetailContext, res: Resource) -> Detail:
     done = ctx.store.is_done(ctx.course_id, res.key)
     kind = "Pre-reading" if res.kind == "prereading" else "Resource"
-    type_text = md_escape(res.type) if res.type else "unknown"
     state = f"{TICK} done" if done else "not done — `space` marks it done"
     lines = [
-        f"{kind} · **Type:** {type_text} · **Time:** {minutes_text(res.minutes)}",
+        f"{kind} · **Kind:** {kind_text(res.type)} · **Time:** {minutes_text(res.minutes)}",
         "",
         f"**State:** {state}",
         "",
@@ -182,6 +211,8 @@ def resource_markdown(ctx: DetailContext, res: Resource) -> Detail:
     ]
     if res.description.strip():
         lines += ["", res.description.strip()]
+    if res.content.strip():
+        lines += ["", bounded_markdown(res.content)]
     if res.links:
         lines += ["", "### Links", ""]
         for extra in res.links:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
 from rich.text import Text
 
+from coursemate.course.kinds import activity
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.course.text import one_line
 from coursemate.progress.store import OwnExperiment
@@ -34,7 +35,7 @@ TreeItem: TypeAlias = (
     Course | PrereadingGroup | Module | Resource | Assignment | Experiment | OwnExperiment
 )
 
-# (glyph, ASCII fallback) per kind of resource; the file's ``type`` is free text.
+# (glyph, ASCII fallback) per activity: the kinds and their activities are course/kinds.py's.
 _ICONS: dict[str, tuple[str, str]] = {
     "watch": ("▣", ">"),
     "read": ("¶", "~"),
@@ -42,22 +43,12 @@ _ICONS: dict[str, tuple[str, str]] = {
     "do": ("✦", "*"),
     "other": ("•", "-"),
 }
-_TYPE_KIND: dict[str, str] = {
-    **dict.fromkeys(("video", "presentation", "waveform-lines", "podcast", "audio"), "watch"),
-    **dict.fromkeys(("blog", "article", "newspaper", "page", "forum", "post"), "read"),
-    **dict.fromkeys(
-        ("guide", "handshake-angle", "whitepaper", "file-pdf", "pdf", "book", "learning"),
-        "guide",
-    ),
-    **dict.fromkeys(("flask-vial", "excersize", "exercise", "quiz", "assessment"), "do"),
-}
 TICK, BOX, BOX_CHECKED = "✓", "☐", "☑"
 
 
 def resource_icon(resource_type: str, *, ascii_only: bool = False) -> str:
     """A one-cell icon for a resource type; ASCII when the terminal cannot show Unicode."""
-    kind = _TYPE_KIND.get(resource_type.strip().lower(), "other")
-    glyph, fallback = _ICONS[kind]
+    glyph, fallback = _ICONS[activity(resource_type)]
     return fallback if ascii_only else glyph
 
 

@@ -1,0 +1,166 @@
+"""The class roster (``progress/roster.py``) on the reference course and stores and exports
+written by the real store and export code (issue 17, part 2)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from coursemate.course.model import Course
+from coursemate.progress.document import AT_FORMAT
+from coursemate.progress.maths import course_progress
+from coursemate.progress.roster import (
+    ClassRoster,
+    LearnerRow,
+    RosterError,
+    learner_texts,
+    read_class,
+)
+from helpers import (
+    CLASS_NOTE,
+    CLASS_REFLECTION,
+    FIRST,
+    SECOND,
+    class_learner_file,
+    make_class,
+    tree_state,
+)
+
+
+@pytest.fixture
+def roster(tmp_path: Path, course: Course) -> ClassRoster:
+    return read_class(course, make_class(tmp_path / "class", course))
+
+
+def row_of(roster: ClassRoster, name: str) -> LearnerRow:
+    return next(row for row in roster.learners if row.learner == name)
+
+
+def test_one_row_per_learner_and_two_files_of_one_learner_are_merged(
+    roster: ClassRoster, course: Course
+) -> None:
+    assert [row.learner for row in roster.learners] == ["Ana María", "Bo", "Chen"]
+    ana = row_of(roster, "Ana María")
+    assert sorted((s.path, s.kind) for s in ana.sources) == [
+        ("exports/ana-work.json", "export"),
+        ("monday/ana.json", "store"),
+    ]
+    # FIRST is done on both machines: counted once. The experiment is chosen on both, running
+    # on the laptop and done (later) at work: one experiment, done, reflected.
+    third = course.modules[1].resources[0].key  # done on the laptop only
+    assert ana.resources.items_done == 3
+    minutes = {r.key: r.minutes or 0 for r in course.all_resources()}
+    assert ana.resources.minutes_done == minutes[FIRST] + minutes[SECOND] + minutes[third]
+    assert (ana.chosen, ana.running, ana.done, ana.reflected) == (1, 0, 1, 1)
+    assert [p.items_done for p in ana.modules[:3]] == [2, 1, 0]
+    assert ana.strip[:3] == "█▂·"  # module 1 all done, 2 begun, 3 not
+
+
+def test_figures_are_the_learners_own_maths(roster: ClassRoster, course: Course) -> None:
+    """A learner's row says what ``course_progress`` says for the same marks."""
+    bo = row_of(roster, "Bo")
+    expected = course_progress(course, frozenset({FIRST}))
+    assert bo.modules == tuple(expected.modules[m.key] for m in course.modules)
+    assert bo.resources.percent == expected.overall.percent  # the course has no pre-reading
+    assert bo.resources.minutes_left == expected.overall.minutes_left
+    assert (bo.chosen, bo.running, bo.done, bo.reflected) == (2, 0, 0, 0)
+
+
+def test_totals_not_started_and_most_chosen(roster: ClassRoster, course: Course) -> None:
+    totals = roster.totals()
+    assert (totals.learners, totals.started) == (3, 2)
+    assert (totals.chosen, totals.running, totals.done, totals.reflected) == (3, 0, 1, 1)
+    assert [row.learner for row in roster.not_started] == ["Chen"]
+    first, second = course.modules[0].assignment.experiments[:2]  # type: ignore[union-attr]
+    [(module_key, counts)] = roster.most_chosen()
+    assert module_key == course.modules[0].key
+    assert [(c.key, c.learners) for c in counts] == [(first.key, 2), (second.key, 1)]
+    assert counts[0].text == first.text
+
+
+def test_files_that_are_not_progress_of_the_course_are_skipped_with_the_reason(
+    roster: ClassRoster,
+) -> None:
+    reasons = {s.path: s.reason for s in roster.skipped}
+    assert set(reasons) == {"README.txt", "exports/broken.json", "dee-other-course.json"}
+    assert reasons["README.txt"].startswith("not a JSON file")
+    assert reasons["exports/broken.json"].startswith("not valid JSON (1:")
+    assert reasons["dee-other-course.json"] == "holds progress for other courses only (99999)"
+
+
+def test_more_kinds_of_files_are_skipped(tmp_path: Path, course: Course) -> None:
+    folder = make_class(tmp_path / "class", course)
+    (folder / "settings.json").write_text('{"theme": "dark"}')
+    (folder / ".ana.json.x1y2.tmp").write_text("{")
+    (folder / "newer.json").write_text('{"schema_version": 99, "learner": "Z", "courses": {}}')
+    (folder / "latin1.json").write_bytes(b'{"learner": "Jos\xe9"}')
+    reasons = {s.path: s.reason for s in read_class(course, folder).skipped}
+    assert reasons["settings.json"].startswith("not a coursemate learner store or export (")
+    assert reasons[".ana.json.x1y2.tmp"].startswith("a temporary file")
+    assert reasons["newer.json"] == "written by a newer coursemate (store schema version 99)"
+    assert reasons["latin1.json"].startswith("not UTF-8 text")
+
+
+def test_last_activity_is_the_latest_write_in_the_course(tmp_path: Path, course: Course) -> None:
+    folder = make_class(tmp_path / "class", course)
+    export = json.loads((folder / "exports" / "ana-work.json").read_text())
+    first_exp = next(course.all_experiments())[1]
+    # The work machine's last write: the last reflection field, after everything the laptop did.
+    last = export["store"]["courses"][course.identity]["items"][first_exp.key]["reflection"]
+    expected = datetime.strptime(last["next"]["at"], AT_FORMAT).replace(tzinfo=UTC)
+    # Later, Ana writes in another course on the laptop: not activity in this one.
+    laptop = json.loads((folder / "monday" / "ana.json").read_text())
+    later = {"at": "2099-01-01T00:00:00.000000Z", "value": True}
+    laptop["courses"]["99999"] = {"items": {"m1/r/x": {"done": later}}}
+    laptop["updated"] = later["at"]
+    (folder / "monday" / "ana.json").write_text(json.dumps(laptop))
+    roster = read_class(course, folder)
+    assert row_of(roster, "Ana María").last_activity == expected
+    assert row_of(roster, "Bo").last_activity is not None
+
+
+def test_notes_and_reflections_only_when_asked(roster: ClassRoster, course: Course) -> None:
+    ana = row_of(roster, "Ana María")
+    texts = learner_texts(course, ana)
+    assert (course.modules[0].key, f"Note on {course.modules[0].title}", CLASS_NOTE) in texts
+    assert sum(1 for _, _, text in texts if text == CLASS_REFLECTION) == 4
+    assert learner_texts(course, row_of(roster, "Chen")) == []
+
+
+def test_learner_names_from_files_are_cleaned(tmp_path: Path, course: Course) -> None:
+    folder = tmp_path / "class"
+    # OSC 52 (clipboard), a colour, a BiDi override
+    class_learner_file(folder, course, "Eve\x1b]52;c;aGk=\x07 \x1b[31mRed\u202e")
+    [row] = read_class(course, folder).learners
+    assert row.learner == "Eve Red"
+
+
+def test_the_folder_is_only_read(tmp_path: Path, course: Course) -> None:
+    folder = make_class(tmp_path / "class", course)
+    before = tree_state(folder)
+    read_class(course, folder)
+    assert tree_state(folder) == before
+
+
+def test_bad_folders_and_courses_are_refused(tmp_path: Path, course: Course) -> None:
+    with pytest.raises(RosterError, match="no such folder"):
+        read_class(course, tmp_path / "missing")
+    (tmp_path / "file.json").write_text("{}")
+    with pytest.raises(RosterError, match="is not a folder"):
+        read_class(course, tmp_path / "file.json")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.txt").write_text("x")
+    with pytest.raises(RosterError, match=r"no learner progress .* \(1 file looked at"):
+        read_class(course, empty)
+
+
+def test_the_file_size_limit_is_the_stores() -> None:
+    """The roster keeps its own copy of the limit (``progress.disk`` imports file locking,
+    which it never needs): the two must not drift apart."""
+    from coursemate.progress import disk, roster
+
+    assert roster.MAX_STORE_BYTES == disk.MAX_STORE_BYTES
