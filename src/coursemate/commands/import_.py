@@ -17,7 +17,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coursemate.commands.common import CommandError, add_store_arguments, open_store, save_store
+from coursemate.commands.common import (
+    CommandError,
+    add_store_arguments,
+    open_store,
+    remember,
+    save_store,
+)
 from coursemate.course.text import one_line
 
 if TYPE_CHECKING:
@@ -85,13 +91,14 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file).expanduser()
     data = read_import(path)
-    store = open_store(args)
+    store = open_store(args, writes=True)
     conflicts: list[Conflict] = []
     try:
         changed = store.merge_document(data, conflicts)
     except StoreError as exc:
         raise CommandError(f"cannot import {path}: {exc}") from exc
     save_store(store)
+    remember(store)
     shown = one_line(str(path))  # a file name can hold escape sequences too
     if changed:
         print(f"imported {shown} into {store.learner}'s progress", file=sys.stdout)
