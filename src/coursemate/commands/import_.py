@@ -25,6 +25,7 @@ from coursemate.commands.common import (
     save_store,
 )
 from coursemate.course.text import one_line
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.progress.document import Conflict
@@ -77,7 +78,7 @@ def conflict_lines(conflicts: list[Conflict]) -> list[str]:
 
     if not conflicts:
         return []
-    count = f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}"
+    count = counted(len(conflicts), "conflict")
     lines = [f"{count} (the same moment, different values; every machine keeps the same one):"]
     lines += [
         f"  kept {_shown(c.kept)} for {json_path(c.path)} (not {_shown(c.dropped)})"
