@@ -234,15 +234,6 @@ async def test_o_and_c_are_offered_only_where_there_is_a_link(tmp_path: Path) ->
         assert "open_link" in {b.binding.action for b in app.active_bindings.values()}
 
 
-async def test_c_copies_the_resolved_link(tmp_path: Path) -> None:
-    app = make_app(tmp_path)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await study(pilot)
-        await go(pilot, screen, SECOND)
-        await pilot.press("c")
-        assert app.clipboard == "https://youtu.be/k1BXZk-iCMA"
-
-
 async def test_e_edits_a_note_saved_to_the_store(tmp_path: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
