@@ -29,7 +29,6 @@ REFERENCE = REPO / "courses" / "professional-scrum-product-owner.md"
 RESULTS = HERE / "results" / "latest.json"
 README = HERE / "README.md"
 SECTIONS = ("parse", "store", "startup", "navigation", "picker", "class")
-NEEDLE_CHARS = 20  # of the first module's title: enough to be unique, short enough to fit
 
 if str(HERE) not in sys.path:
     sys.path.insert(0, str(HERE))
@@ -78,10 +77,17 @@ def uncommitted_src() -> list[str]:
     return [line[3:] for line in out.stdout.splitlines() if line.strip()]
 
 
+def module_needle(title: str) -> str:
+    """What start-up waits to see: module 1's line, "▶ 1 " and its title's first word. Not
+    more of the title: a tree shortens a title that starts like another's to where they part
+    ("1 Leading…Alignment 1"), and the floor app shows it whole."""
+    return f"▶ 1 {title.split()[0]}"
+
+
 def reference_needle() -> str:
     from coursemate.course.reader import load_course
 
-    return load_course(REFERENCE).modules[0].title[:NEEDLE_CHARS]
+    return module_needle(load_course(REFERENCE).modules[0].title)
 
 
 def coursemate_exe() -> str:
@@ -133,7 +139,7 @@ def section_startup(large: Path, work: Path, pairs: int) -> dict[str, Any]:
     with TmuxBench("startup") as bench:
         for name, course, needle in (
             ("reference", REFERENCE, reference_needle()),
-            ("large", large, first_module_title(large.read_text(encoding="utf-8"))[:NEEDLE_CHARS]),
+            ("large", large, module_needle(first_module_title(large.read_text(encoding="utf-8")))),
         ):
             log(f"  start-up, {name} course (needle {needle!r})")
 

@@ -27,7 +27,7 @@ def test_check_reports_a_bad_field_as_a_warning_with_line_column_and_field() -> 
         f"{DATA / 'bad-duration.md'}:16:19 (syllabus[2].learningResources[0].duration): "
         "warning: expected minutes as a whole number, got 'ten'; treated as missing"
     ) in result.stdout
-    assert "bad-duration.md: ok: Bad duration (3 modules, 1 resources" in result.stdout
+    assert "bad-duration.md: ok: Bad duration (3 modules, 1 resource," in result.stdout
     assert "minimal.md: ok" in result.stdout
     assert "2 courses checked: 2 loaded, 0 failed, 1 warning" in result.stdout
     strict = run("check", "--strict", str(DATA / "bad-duration.md"))

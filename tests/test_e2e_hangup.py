@@ -153,14 +153,16 @@ def _child_of(shell: int) -> int:
 
 @pytest.fixture(scope="module")
 def large_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """The benchmark's generated 500-module course and the start of its first module's title."""
+    """The benchmark's generated 500-module course and the start of its first module's line
+    (its number and first word: a shortened title shows where it parts from others')."""
     path = tmp_path_factory.mktemp("large") / "large.md"
     subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(path)],
         check=True,
         capture_output=True,
     )
-    return path, load_course(path).modules[0].title[:20]
+    first = load_course(path).modules[0]
+    return path, f"▶ {first.number} {first.title.split()[0]}"
 
 
 def mark_first(app: App) -> None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.model import Course, Resource
 from coursemate.course.text import clean, json_text, one_line
+from coursemate.plural import noun
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
     ORPHANED,
@@ -162,7 +163,7 @@ def _minutes(minutes: int | None) -> str:
 
 def _figures_line(p: ModuleProgress) -> str:
     return (
-        f"{p.items_done}/{p.items_total} items, "
+        f"{p.items_done}/{p.items_total} {noun(p.items_total, 'item')}, "
         f"{p.minutes_done}/{p.minutes_total} min ({p.percent}%), {p.minutes_left} min left"
     )
 

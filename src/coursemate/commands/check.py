@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coursemate.commands.common import add_course_argument, add_site_url_argument, course_path
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Problem
@@ -124,9 +125,9 @@ def _summary(course: Course) -> str:
     resources = sum(len(m.resources) for m in course.modules)
     experiments = sum(1 for _ in course.all_experiments())
     parts = [
-        f"{len(course.modules)} modules",
-        f"{resources} resources",
-        f"{experiments} experiments",
+        counted(len(course.modules), "module"),
+        counted(resources, "resource"),
+        counted(experiments, "experiment"),
     ]
     if course.prereading:
         parts.insert(0, f"{len(course.prereading)} pre-reading")
@@ -160,9 +161,9 @@ def write_report(results: list[Result], out: Any, skipped: list[Skipped] | None 
     loaded = len(results) - failed
     left_out = f", {len(skipped)} skipped" if skipped else ""
     print(
-        f"{len(results)} course{'s' if len(results) != 1 else ''} checked: "
+        f"{counted(len(results), 'course')} checked: "
         f"{loaded} loaded, {failed} failed, "
-        f"{warned} warning{'s' if warned != 1 else ''}{left_out}",
+        f"{counted(warned, 'warning')}{left_out}",
         file=out,
     )
 

@@ -64,11 +64,14 @@ def store_data_dir(args: argparse.Namespace) -> Path:
     return paths.data_dir(getattr(args, "data_dir", None))
 
 
-def open_store(args: argparse.Namespace, *, remember: bool = True) -> Store:
+def open_store(args: argparse.Namespace, *, writes: bool = False, remember: bool = False) -> Store:
     """The learner's store named by ``--learner`` (default: last used, else the OS user).
 
-    With ``remember``, the learner becomes the default for next time (see ``remember``); the
-    store's messages go to stderr.
+    Opening never changes the default learner: a command that wrote calls ``remember`` after
+    its save (``remember=True`` does it here, for callers that write in any case). A learner
+    with no store yet is pointed out on stderr when it looks like a typo: another learner's
+    name differing only by case ("Alice" for "alice"), or, for a command that only reads,
+    any name while other learners exist. The store's messages go to stderr too.
     """
     import sys
 
@@ -78,6 +81,7 @@ def open_store(args: argparse.Namespace, *, remember: bool = True) -> Store:
     folder = store_data_dir(args)
     learner = args.learner if args.learner is not None else default_learner(folder)
     try:
+        existed = store_exists(folder, learner)
         store = Store.open(folder, learner)
         if remember:
             remember_learner(folder, store.learner)
@@ -89,9 +93,48 @@ def open_store(args: argparse.Namespace, *, remember: bool = True) -> Store:
         ) from exc
     from coursemate.course.text import clean
 
+    if not existed:
+        for line in new_learner_notes(folder, store.learner, writes=writes):
+            print(f"coursemate: {clean(line)}", file=sys.stderr)
     for message in store.messages:  # they name files and quote what was wrong in them
         print(f"coursemate: {clean(message)}", file=sys.stderr)
     return store
+
+
+def store_exists(folder: Path, learner: str) -> bool:
+    """Whether ``learner`` has a store file (or its backup) in ``folder``; an unusable name
+    says no here and is refused by ``Store.open``."""
+    from coursemate.progress.names import LearnerNameError, learner_stem, normalise_learner
+
+    try:
+        stem = learner_stem(normalise_learner(learner))
+    except LearnerNameError:
+        return True
+    return (folder / f"{stem}.json").exists() or (folder / f"{stem}.bak.json").exists()
+
+
+def new_learner_notes(folder: Path, learner: str, *, writes: bool) -> list[str]:
+    """What to say about opening ``learner``, who has no store in ``folder`` yet."""
+    from coursemate.course.text import one_line
+    from coursemate.progress.learners import list_learners, look_alikes
+
+    alike = look_alikes(folder, learner)
+    if alike:
+        others = " or ".join(repr(one_line(name)) for name in alike)
+        verb = "creating" if writes else "no store for"
+        return [
+            f"{verb} learner {one_line(learner)!r}, but {others} exists "
+            f"(names differ by case only; use --learner {one_line(alike[0])!r} for theirs)"
+        ]
+    if writes:
+        return []
+    known = [one_line(s.name) for s in list_learners(folder)]
+    if not known:
+        return []
+    return [
+        f"no learner {one_line(learner)!r} yet (learners: {', '.join(known)}); "
+        "showing an empty profile"
+    ]
 
 
 def remember(store: Store) -> None:

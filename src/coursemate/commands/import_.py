@@ -17,8 +17,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from coursemate.commands.common import CommandError, add_store_arguments, open_store, save_store
+from coursemate.commands.common import (
+    CommandError,
+    add_store_arguments,
+    open_store,
+    remember,
+    save_store,
+)
 from coursemate.course.text import one_line
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.progress.document import Conflict
@@ -71,7 +78,7 @@ def conflict_lines(conflicts: list[Conflict]) -> list[str]:
 
     if not conflicts:
         return []
-    count = f"{len(conflicts)} conflict{'s' if len(conflicts) != 1 else ''}"
+    count = counted(len(conflicts), "conflict")
     lines = [f"{count} (the same moment, different values; every machine keeps the same one):"]
     lines += [
         f"  kept {_shown(c.kept)} for {json_path(c.path)} (not {_shown(c.dropped)})"
@@ -85,13 +92,14 @@ def run(args: argparse.Namespace) -> int:
 
     path = Path(args.file).expanduser()
     data = read_import(path)
-    store = open_store(args)
+    store = open_store(args, writes=True)
     conflicts: list[Conflict] = []
     try:
         changed = store.merge_document(data, conflicts)
     except StoreError as exc:
         raise CommandError(f"cannot import {path}: {exc}") from exc
     save_store(store)
+    remember(store)
     shown = one_line(str(path))  # a file name can hold escape sequences too
     if changed:
         print(f"imported {shown} into {store.learner}'s progress", file=sys.stdout)

@@ -1,11 +1,25 @@
-"""``coursemate learners [--json]``: every learner with a store, their courses, last activity."""
+"""``coursemate learners [COURSE ...] [--json] [--use NAME]``: every learner with a store, their
+courses (titled) and last activity; ``--use`` makes a learner the default.
+
+A store knows its courses by id only. Titles come from the bundled course and from the
+``COURSE`` files or folders given (a folder of courses: each course in it); a course found
+nowhere is shown by its id alone.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
+from pathlib import Path
 
-from coursemate.commands.common import add_store_arguments, store_data_dir
+from coursemate.commands.common import (
+    CommandError,
+    add_store_arguments,
+    new_learner_notes,
+    store_data_dir,
+    store_exists,
+)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -13,11 +27,77 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "learners",
         help="list learners, their courses and last activity",
         description="List the learners in the data directory; '*' marks the default learner "
-        "(last used, else the OS user name).",
+        "(last used, else the OS user name). Course titles come from the bundled course and "
+        "the COURSE files or folders given; other courses show their id.",
+    )
+    parser.add_argument(
+        "courses",
+        nargs="*",
+        metavar="COURSE",
+        help="course files or folders to find course titles in",
     )
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+    parser.add_argument(
+        "--use",
+        metavar="NAME",
+        help="make NAME the default learner (other commands' --learner never does, "
+        "except mark and import, which write)",
+    )
     add_store_arguments(parser)
     parser.set_defaults(func=run)
+
+
+def _course_files(values: Iterable[str]) -> list[Path]:
+    from coursemate import paths
+    from coursemate.course.discover import find_courses
+
+    found = [paths.bundled_course()]
+    for value in values:
+        path = Path(value).expanduser()
+        if path.is_dir() and not (path / "index.md").exists():
+            found += find_courses(path)
+        else:
+            found.append(path)
+    return found
+
+
+def course_titles(values: Iterable[str]) -> dict[str, str]:
+    """Course id -> title, from the bundled course and the courses named by ``values``; one
+    that cannot be read is said so on stderr and left out (its id is still shown)."""
+    from coursemate.course.cache import load_course_cached
+    from coursemate.course.errors import CourseError
+    from coursemate.course.text import clean, one_line
+
+    titles: dict[str, str] = {}
+    for path in _course_files(values):
+        try:
+            course = load_course_cached(path)
+        except CourseError as exc:
+            print(f"coursemate: {clean(str(exc))}", file=sys.stderr)
+            continue
+        if course.title:
+            titles.setdefault(course.identity, one_line(course.title))
+    return titles
+
+
+def _use(folder: Path, name: str) -> int:
+    from coursemate.course.text import clean, one_line
+    from coursemate.progress.learners import remember_learner
+    from coursemate.progress.names import LearnerNameError, normalise_learner
+
+    try:
+        learner = normalise_learner(name)
+    except LearnerNameError as exc:
+        raise CommandError(f"--use: {exc}", exit_code=2) from exc
+    if not store_exists(folder, learner):
+        for line in new_learner_notes(folder, learner, writes=True):
+            print(f"coursemate: {clean(line)}", file=sys.stderr)
+    try:
+        remember_learner(folder, learner)
+    except OSError as exc:
+        raise CommandError(f"cannot write to {folder}: {exc.strerror or exc}") from exc
+    print(f"the default learner is now {one_line(learner)}")
+    return 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -25,8 +105,11 @@ def run(args: argparse.Namespace) -> int:
     from coursemate.progress.learners import default_learner, list_learners
 
     folder = store_data_dir(args)
+    if args.use is not None:
+        return _use(folder, args.use)
     current = args.learner or default_learner(folder)
     learners = list_learners(folder)
+    titles = course_titles(args.courses) if learners else {}
     if args.json:
         rows = [
             {
@@ -34,6 +117,7 @@ def run(args: argparse.Namespace) -> int:
                 "default": s.name == current,
                 "path": str(s.path),
                 "courses": list(s.course_ids),
+                "course_titles": {cid: titles[cid] for cid in s.course_ids if cid in titles},
                 "last_activity": s.last_activity.isoformat() if s.last_activity else None,
             }
             for s in learners
@@ -47,7 +131,13 @@ def run(args: argparse.Namespace) -> int:
     for s in learners:
         when = s.last_activity.astimezone().strftime("%Y-%m-%d %H:%M") if s.last_activity else "-"
         # Store files can be written by hand or by an older version: ids are shown cleaned.
-        courses = ", ".join(one_line(cid) for cid in s.course_ids) or "no courses"
+        courses = (
+            "; ".join(
+                f"{titles[cid]} ({one_line(cid)})" if cid in titles else one_line(cid)
+                for cid in s.course_ids
+            )
+            or "no courses"
+        )
         marker = "*" if s.name == current else " "
         print(f"{marker} {one_line(s.name)}  (last activity {when}; courses: {courses})")
     return 0

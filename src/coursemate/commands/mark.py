@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if not keys:
         raise CommandError("no keys given (see 'coursemate outline --keys')", exit_code=2)
     course = load_cached(course_value)
-    store = open_store(args, remember=False)
+    store = open_store(args, writes=True)
     cid = course.identity
     actions = plan(course, store, keys, args.undo)
     try:

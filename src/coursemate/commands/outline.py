@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from coursemate.commands.common import add_course_argument, add_site_url_argument, course_path
 from coursemate.course.kinds import readable_kind
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Resource
@@ -64,14 +65,15 @@ def outline_lines(course: Course, *, keys: bool = False) -> Iterator[str]:
         return "  " * indent + one_line(text) + suffix
 
     yield line(0, course.title or course.identity)
-    facts = [course.code, course.level, f"{len(course.modules)} modules", _minutes(course.minutes)]
+    modules = counted(len(course.modules), "module")
+    facts = [course.code, course.level, modules, _minutes(course.minutes)]
     yield line(0, " · ".join(f for f in facts if f))
     if keys:
         yield line(0, f"identity: {course.identity}")
     if course.prereading:
         yield ""
         minutes = sum(r.minutes or 0 for r in course.prereading)
-        yield line(0, f"Pre-reading ({len(course.prereading)} items, {minutes} min)")
+        yield line(0, f"Pre-reading ({counted(len(course.prereading), 'item')}, {minutes} min)")
         for res in course.prereading:
             yield line(1, f"- {_resource(res)}", res.key)
     if course.modules:

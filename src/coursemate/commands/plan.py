@@ -101,14 +101,14 @@ def _item_line(item: PlanItem) -> str:
 
 def plan_lines(plan: Plan) -> list[str]:
     """The plan as text: the deadline, what fits in the budget, then the schedule."""
-    from coursemate.progress.plan import day_label, deadline_line, plural
+    from coursemate.plural import counted
+    from coursemate.progress.plan import all_done_line, day_label, deadline_line, fits_text
 
     if not plan.items:
-        return [f"All done: every one of the {plural(plan.total_items, 'resource')} is read."]
+        return [all_done_line(plan)]
     out = [deadline_line(plan)]
     if plan.budget is not None:
-        used = sum(item.minutes for item in plan.fits)
-        out += ["", f"Fits in {plan.budget} min: {plural(len(plan.fits), 'item')}, {used} min"]
+        out += ["", f"Fits in {fits_text(plan)}"]
         out += [_item_line(item) for item in plan.fits] or ["  nothing left fits"]
     if plan.days:
         out += ["", "Day by day:"]
@@ -118,6 +118,6 @@ def plan_lines(plan: Plan) -> list[str]:
             )
             out += [_item_line(item) for item in day.items]
     elif plan.budget is None or plan.past:
-        out += ["", f"Left ({plural(len(plan.items), 'item')}):"]
+        out += ["", f"Left ({counted(len(plan.items), 'item')}):"]
         out += [_item_line(item) for item in plan.items]
     return out

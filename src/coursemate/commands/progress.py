@@ -18,6 +18,7 @@ from coursemate.commands.common import (
     load_cached,
     open_store,
 )
+from coursemate.plural import counted, noun
 
 if TYPE_CHECKING:
     from coursemate.progress.maths import ModuleProgress
@@ -50,7 +51,8 @@ def _row(label: str, p: ModuleProgress) -> str:
     minutes = f"{p.minutes_done}/{p.minutes_total} min"
     left = f"{p.minutes_left} min left"
     label = _shorten(label, LABEL_WIDTH)
-    return f"{label:<{LABEL_WIDTH}} {items:>7} items {minutes:>14} {left:>14} {p.percent:>4}%"
+    unit = noun(p.items_total, "item")
+    return f"{label:<{LABEL_WIDTH}} {items:>7} {unit:<5} {minutes:>14} {left:>14} {p.percent:>4}%"
 
 
 def orphans_line(orphans: list[str]) -> str:
@@ -61,8 +63,7 @@ def orphans_line(orphans: list[str]) -> str:
     more = len(orphans) - ORPHANS_SHOWN
     if more > 0:
         shown += f" and {more} more (see --json)"
-    plural = "s" if len(orphans) != 1 else ""
-    return f"Kept for {len(orphans)} key{plural} no longer in the course: {shown}"
+    return f"Kept for {counted(len(orphans), 'key')} no longer in the course: {shown}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -114,3 +114,15 @@ def list_learners(data_dir: Path) -> list[LearnerSummary]:
             )
         )
     return sorted(found, key=lambda s: (s.name.casefold(), s.name))
+
+
+def look_alikes(data_dir: Path, name: str) -> list[str]:
+    """Learners in ``data_dir`` whose name differs from ``name`` only by case ("Alice" for
+    "alice"), when ``name`` itself has no store: a new profile for them would split one
+    person's progress in two."""
+    name = normalise_learner(name)
+    names = [s.name for s in list_learners(data_dir)]
+    if name in names:
+        return []
+    folded = name.casefold()
+    return [other for other in names if other.casefold() == folded]

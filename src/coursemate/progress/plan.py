@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from coursemate.course import dates
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course, Event
@@ -264,8 +265,14 @@ def _last_day(due: date | None, by: date | None) -> date | None:
 # --- words shared by the command and the screen -------------------------------------------
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+def fits_text(plan: Plan) -> str:
+    """``30 min: 4 items, 30 min``: the budget, and what fits in it."""
+    used = sum(item.minutes for item in plan.fits)
+    return f"{plan.budget} min: {counted(len(plan.fits), 'item')}, {used} min"
+
+
+def all_done_line(plan: Plan) -> str:
+    return f"All done: {counted(plan.total_items, 'resource')} read."
 
 
 def day_label(day: date, today: date) -> str:
@@ -305,7 +312,7 @@ def deadline_line(plan: Plan) -> str:
     if plan.past:
         return f"{when} has passed: {left}"
     return (
-        f"{when}: {plural(plan.days_left, 'day')} left · {left} · {plan.minutes_per_day} min a day"
+        f"{when}: {counted(plan.days_left, 'day')} left · {left} · {plan.minutes_per_day} min a day"
     )
 
 

@@ -29,7 +29,7 @@ from coursemate import gc_policy, paths
 from coursemate.course.text import clean
 from coursemate.gc_policy import IDLE_AFTER, IdleCollector
 from coursemate.settings import Settings, load_settings, save_settings
-from coursemate.ui.links import resolve_link
+from coursemate.ui.links import copy_message, resolve_link
 from coursemate.ui.options import AppOptions
 from coursemate.ui.shutdown import Shutdown, resume_guarded
 from coursemate.ui.store_edits import SaveRequested
@@ -477,7 +477,10 @@ class CoursemateApp(App[int]):
             )
             return
         self.copy_to_clipboard(target.url)
-        self.notify(target.url, title="Link copied", timeout=3, markup=False)
+        import os
+
+        message = copy_message(target.url, os.environ)
+        self.notify(message, title="Link copied", timeout=10, markup=False)
 
     # --- app-wide actions -----------------------------------------------------------------
 

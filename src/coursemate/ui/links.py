@@ -9,6 +9,7 @@ tested on their own.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
@@ -87,3 +88,23 @@ def open_in_browser(url: str) -> str | None:
     except OSError as exc:
         return f"the browser could not be started: {exc.strerror or exc}"
     return None if opened else "the browser did not accept the link; press c to copy it"
+
+
+def copy_message(url: str, environ: Mapping[str, str]) -> str:
+    """What to tell after ``url`` was handed to the terminal to copy (OSC 52).
+
+    The app cannot know whether it arrived: terminals may ignore OSC 52, and tmux passes it on
+    only with ``set-clipboard on``. So the message says where it was sent and shows the link,
+    for copying by hand.
+    """
+    lines = [
+        url,
+        "Sent to the terminal's clipboard (OSC 52). Some terminals ignore that: "
+        "then copy the link above by hand.",
+    ]
+    if environ.get("TMUX"):
+        lines.append(
+            "Inside tmux it reaches the clipboard only with 'set -g set-clipboard on' "
+            "in ~/.tmux.conf."
+        )
+    return "\n".join(lines)

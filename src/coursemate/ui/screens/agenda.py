@@ -33,6 +33,7 @@ from coursemate.agenda import (
 )
 from coursemate.course.model import Course, Module
 from coursemate.course.text import one_line
+from coursemate.plural import counted
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 
@@ -99,7 +100,7 @@ class AgendaScreen(Screen[None]):
         if not lines:
             return None
         text = Text()
-        text.append(f"⚠ {len(lines)} warning{'s' if len(lines) > 1 else ''}\n", style="bold")
+        text.append(f"⚠ {counted(len(lines), 'warning')}\n", style="bold")
         text.append("\n".join(f"• {line}" for line in lines))
         return text
 

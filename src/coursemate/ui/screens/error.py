@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from coursemate.course.model import Problem
 from coursemate.course.text import clean, one_line
+from coursemate.plural import counted
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 CONTEXT_LINES = 2
@@ -115,7 +116,9 @@ class ProblemsScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="problems-dialog", classes="dialog") as scroll:
-            scroll.border_title = Text(f"{len(self.problems)} warnings in {self._source_name()}")
+            scroll.border_title = Text(
+                f"{counted(len(self.problems), 'warning')} in {self._source_name()}"
+            )
             scroll.border_subtitle = "escape closes"
             if self.problems:
                 yield Static(problems_table(self.problems, self.source))

@@ -34,9 +34,18 @@ def learner_prompt(summary: LearnerSummary, current: str) -> Text:
 
 
 class LearnerScreen(ModalScreen[str | None]):
-    """Returns the chosen or new learner name, or None when cancelled."""
+    """Returns the chosen or new learner name, or None when cancelled.
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    The name box has the focus, so typing a name works at once; ``up`` / ``down`` move through
+    the list and ``enter`` on an empty box picks the highlighted learner. A new name that
+    differs from a learner's only by case ("Alice" for "alice") asks which one is meant.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("up", "move(-1)", "Previous", show=False),
+        Binding("down", "move(1)", "Next", show=False),
+    ]
 
     def __init__(self, learners: Sequence[LearnerSummary], current: str) -> None:
         super().__init__()
@@ -46,7 +55,8 @@ class LearnerScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="learner-dialog", classes="dialog") as box:
             box.border_title = "Switch learner"
-            box.border_subtitle = "enter picks · escape cancels"
+            box.border_subtitle = "type a new name · ↑↓ enter picks · escape cancels"
+            yield Input(placeholder="New learner name, then enter", id="learner-new")
             if self.learners:
                 yield OptionList(
                     *(Option(learner_prompt(s, self.current), id=s.name) for s in self.learners),
@@ -54,16 +64,22 @@ class LearnerScreen(ModalScreen[str | None]):
                 )
             else:
                 yield Label("No learners yet.")
-            yield Input(placeholder="New learner name, then enter", id="learner-new")
 
     def on_mount(self) -> None:
         if self.learners:
             options = self.query_one(OptionList)
             names = [s.name for s in self.learners]
             options.highlighted = names.index(self.current) if self.current in names else 0
-            options.focus()
+        self.query_one(Input).focus()
+
+    def action_move(self, step: int) -> None:
+        if not self.learners:
+            return
+        options = self.query_one(OptionList)
+        if step < 0:
+            options.action_cursor_up()
         else:
-            self.query_one(Input).focus()
+            options.action_cursor_down()
 
     @on(OptionList.OptionSelected, "#learner-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -73,9 +89,43 @@ class LearnerScreen(ModalScreen[str | None]):
     def _typed(self, event: Input.Submitted) -> None:
         name = one_line(event.value)[:MAX_NAME]
         if not name:
+            picked = self.query_one(OptionList).highlighted_option if self.learners else None
+            if picked is not None:
+                self.dismiss(picked.id)
+                return
             self.notify("Type a name for the new learner.", severity="warning")
             return
-        self.dismiss(name)
+        names = [s.name for s in self.learners]
+        alike = [n for n in names if n.casefold() == name.casefold()]
+        if name in names or not alike:
+            self.dismiss(name)
+            return
+        self._ask_which(name, alike[0])
+
+    def _ask_which(self, name: str, existing: str) -> None:
+        from coursemate.ui.screens.choice import Answer, ChoiceScreen
+
+        shown, other = one_line(name), one_line(existing)
+        question = ChoiceScreen(
+            "Learner exists",
+            f"A learner named {other!r} exists. Names that differ only by case are "
+            f"separate learners: creating {shown!r} starts an empty profile.",
+            [
+                Answer("existing", f"Use {other}", "u", "primary"),
+                Answer("new", f"Create {shown}", "c"),
+                Answer("back", "Back", "b"),
+            ],
+        )
+
+        def answered(answer: str | None) -> None:
+            if answer == "existing":
+                self.dismiss(existing)
+            elif answer == "new":
+                self.dismiss(name)
+            else:
+                self.query_one(Input).focus()
+
+        self.app.push_screen(question, answered)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

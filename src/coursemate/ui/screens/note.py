@@ -16,7 +16,8 @@ from coursemate.course.text import clean, one_line
 
 
 class NoteScreen(ModalScreen[str | None]):
-    """Edit the learner's note on one item. ``ctrl+s`` saves, ``escape`` cancels."""
+    """Edit the learner's note on one item. ``ctrl+s`` saves, ``escape`` cancels (asking
+    first when the text was changed)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True),
@@ -62,8 +63,31 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
-        self._draft = None
-        self.dismiss(None)
+        """Close; with unsaved text, ask first whether to save it, drop it, or keep editing."""
+        if self._draft is None:
+            self.dismiss(None)
+            return
+        from coursemate.ui.screens.choice import Answer, ChoiceScreen
+
+        question = ChoiceScreen(
+            "Unsaved note",
+            "This note has changes that are not saved.",
+            [
+                Answer("save", "Save", "s", "primary"),
+                Answer("discard", "Discard", "d", "error"),
+                Answer("cancel", "Keep editing", "k"),
+            ],
+        )
+        self.app.push_screen(question, self._close_answered)
+
+    def _close_answered(self, answer: str | None) -> None:
+        if answer == "save":
+            self.action_save()
+        elif answer == "discard":
+            self._draft = None
+            self.dismiss(None)
+        else:
+            self.query_one(TextArea).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

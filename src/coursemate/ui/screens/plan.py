@@ -19,7 +19,14 @@ from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from coursemate.course.text import one_line
-from coursemate.progress.plan import Plan, build_plan, day_label, deadline_line, plural
+from coursemate.progress.plan import (
+    Plan,
+    all_done_line,
+    build_plan,
+    day_label,
+    deadline_line,
+    fits_text,
+)
 from coursemate.ui.store_edits import apply_change
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
@@ -91,17 +98,11 @@ class PlanScreen(Screen[str | None]):
         plan = self.plan
         text = Text()
         if not plan.items:
-            text.append(
-                f"All done: every one of the {plural(plan.total_items, 'resource')} is read."
-            )
+            text.append(all_done_line(plan))
             return text
         text.append(deadline_line(plan).replace("give --by YYYY-MM-DD", "no day-by-day plan"))
         if plan.budget is not None:
-            used = sum(item.minutes for item in plan.fits)
-            text.append(
-                f"\n{FITS} fits in {plan.budget} min: {plural(len(plan.fits), 'item')}, {used} min",
-                style="bold",
-            )
+            text.append(f"\n{FITS} fits in {fits_text(plan)}", style="bold")
         return text
 
     def rows(self) -> list[tuple[str, Text, Text, Text]]:

@@ -17,6 +17,7 @@ from textual.widgets.data_table import CellDoesNotExist, ColumnKey
 
 from coursemate.course.kinds import readable_kind
 from coursemate.course.model import Course, Resource
+from coursemate.plural import noun
 from coursemate.ui.host import coursemate_app
 from coursemate.ui.store_edits import apply_change
 from coursemate.ui.widgets.keys_footer import KeysFooter
@@ -191,7 +192,8 @@ class ReadingListScreen(Screen[None]):
         done_items = sum(1 for r in self.rows if r.resource.key in done)
         percent = round(100 * done_minutes / total) if total else 0
         text = Text()
-        text.append(f"{done_items}/{len(self.rows)} items done", style="bold")
+        items = noun(len(self.rows), "item")
+        text.append(f"{done_items}/{len(self.rows)} {items} done", style="bold")
         text.append(f" · {done_minutes}/{total} min · {total - done_minutes} min left · {percent}%")
         shown = self.table.row_count
         if self.unfinished_only:

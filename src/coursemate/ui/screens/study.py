@@ -97,9 +97,9 @@ class StudyScreen(Screen[None]):
         Binding("r", "reading_list", "Reading"),
         Binding("l", "switch_learner", "Learner", show=False),
         Binding("w", "warnings", "Warnings", show=False),
-        Binding("g", "agenda", "Agenda", show=False),
-        Binding("p", "presenter", "Presenter", show=False),
-        Binding("C", "catchup", "Catch-up", show=False),
+        Binding("g", "agenda", "Agenda"),
+        Binding("p", "presenter", "Presenter"),
+        Binding("C", "catchup", "Catch-up"),
         Binding("P", "plan", "Plan", show=False),
     ]
 

@@ -22,6 +22,7 @@ from textual.widgets import ProgressBar, Static
 from coursemate.course.kinds import readable_kind
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.course.text import clean, one_line
+from coursemate.plural import counted, noun
 from coursemate.progress.checklist import REFLECTION_FIELDS, REFLECTION_LABELS
 from coursemate.progress.store import OwnExperiment
 from coursemate.ui.links import resolve_link
@@ -81,11 +82,11 @@ class DetailContext:
         return self.course.identity
 
 
-def _progress_line(p: ModuleProgress, noun: str = "resources") -> str:
+def _progress_line(p: ModuleProgress, what: str = "resource") -> str:
     if not p.items_total:
-        return f"No {noun} to track."
+        return f"No {what}s to track."
     return (
-        f"**{p.items_done}/{p.items_total}** {noun} done · "
+        f"**{p.items_done}/{p.items_total}** {noun(p.items_total, what)} done · "
         f"{p.minutes_done}/{p.minutes_total} min · **{p.minutes_left} min left** · {p.percent}%"
     )
 
@@ -111,17 +112,18 @@ def _note_lines(ctx: DetailContext, key: str) -> list[str]:
 
 def course_markdown(ctx: DetailContext) -> Detail:
     c = ctx.course
-    facts = [f"{len(c.modules)} modules", minutes_text(c.minutes) if c.minutes else ""]
+    facts = [counted(len(c.modules), "module"), minutes_text(c.minutes) if c.minutes else ""]
     if c.code:
         facts.insert(0, md_escape(c.code))
     if c.level:
         facts.append(f"level: {md_escape(c.level)}")
     lines = [" · ".join(f for f in facts if f), ""]
-    lines += ["**Pre-reading and resources:** " + _progress_line(ctx.progress.overall, "items")]
+    lines += ["**Pre-reading and resources:** " + _progress_line(ctx.progress.overall, "item")]
     if c.trainers:
         lines += ["", "**Trainers:** " + ", ".join(md_escape(trainer_name(t)) for t in c.trainers)]
     if c.warnings:
-        lines += ["", f"*This course file has {len(c.warnings)} warnings — press `w` to see them.*"]
+        warnings = counted(len(c.warnings), "warning")
+        lines += ["", f"*This course file has {warnings} — press `w` to see them.*"]
     sections = [
         ("About", c.description),
         ("Introduction", c.introduction),
@@ -145,7 +147,7 @@ def _resource_bullet(ctx: DetailContext, res: Resource) -> str:
 
 
 def group_markdown(ctx: DetailContext, group: PrereadingGroup) -> Detail:
-    lines = [_progress_line(ctx.progress.prereading, "items"), ""]
+    lines = [_progress_line(ctx.progress.prereading, "item"), ""]
     lines += [_resource_bullet(ctx, r) for r in group.resources]
     return Detail(group.title, "\n".join(lines))
 

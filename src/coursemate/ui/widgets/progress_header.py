@@ -20,6 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from coursemate.course.text import one_line
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course
@@ -79,8 +80,7 @@ def left_text(overall: ModuleProgress) -> str | None:
     if overall.items_done == overall.items_total:
         return "all read"
     if overall.minutes_total == 0:
-        left = overall.items_total - overall.items_done
-        return f"{left} item{'' if left == 1 else 's'} left"
+        return f"{counted(overall.items_total - overall.items_done, 'item')} left"
     return f"{overall.minutes_left} min left"
 
 

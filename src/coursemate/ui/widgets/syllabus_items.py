@@ -58,37 +58,59 @@ def minutes_text(minutes: int | None) -> str:
 
 class Label(NamedTuple):
     """A node label in two parts: the name, which may be shortened with an ellipsis when the
-    tree is narrow, and the tail (minutes, counts, ticks), which always stays visible."""
+    tree is narrow, and the tail (minutes, counts, ticks), which always stays visible.
+
+    ``short`` is the tail for a narrow tree (the title gets the room: minutes go first), and
+    the first ``lead`` characters of the name are its number, icon or box, not its title (two
+    titles are told apart by what follows).
+    """
 
     name: Text
     tail: Text
+    short: Text | None = None
+    lead: int = 0
 
     def joined(self) -> Text:
         return Text.assemble(self.name, self.tail)
 
 
-def module_label(module: Module, progress: ModuleProgress | None) -> Label:
-    name = Text()
-    name.append(f"{module.number} ", style="bold")
-    name.append(module.title or f"Module {module.number}")
-    details = [minutes_text(module.minutes)] if module.minutes is not None else []
-    if progress is not None and progress.items_total:
-        details.append(f"{progress.items_done}/{progress.items_total}")
+def _counts_tail(details: list[str], progress: ModuleProgress | None) -> Text:
+    """ " · 120 min · 1/2", with a tick when every item is done."""
     tail = Text(" · " + " · ".join(details) if details else "", style="dim")
     if progress is not None and progress.items_total and progress.percent == 100:
         tail.append(f" {TICK}", style="bold green")
-    return Label(name, tail)
+    return tail
+
+
+def _counts(progress: ModuleProgress | None) -> list[str]:
+    if progress is None or not progress.items_total:
+        return []
+    return [f"{progress.items_done}/{progress.items_total}"]
+
+
+def module_label(module: Module, progress: ModuleProgress | None) -> Label:
+    name = Text()
+    number = f"{module.number} "
+    name.append(number, style="bold")
+    name.append(module.title or f"Module {module.number}")
+    minutes = [minutes_text(module.minutes)] if module.minutes is not None else []
+    counts = _counts(progress)
+    return Label(
+        name,
+        _counts_tail(minutes + counts, progress),
+        short=_counts_tail(counts, progress),
+        lead=len(number),
+    )
 
 
 def group_label(group: PrereadingGroup, progress: ModuleProgress | None) -> Label:
-    tail = Text(style="dim")
-    if progress is not None and progress.items_total:
-        tail.append(
-            f" · {progress.minutes_total} min · {progress.items_done}/{progress.items_total}"
-        )
-        if progress.percent == 100:
-            tail.append(f" {TICK}", style="bold green")
-    return Label(Text(group.title, style="italic"), tail)
+    counts = _counts(progress)
+    minutes = [f"{progress.minutes_total} min"] if progress is not None and counts else []
+    return Label(
+        Text(group.title, style="italic"),
+        _counts_tail(minutes + counts, progress),
+        short=_counts_tail(counts, progress),
+    )
 
 
 def resource_label(resource: Resource, done: bool, *, ascii_only: bool = False) -> Label:
@@ -96,16 +118,19 @@ def resource_label(resource: Resource, done: bool, *, ascii_only: bool = False) 
     name.append(resource_icon(resource.type, ascii_only=ascii_only) + " ", style="cyan")
     name.append(resource.title or "(untitled)", style="dim" if done else "")
     tail = Text(f" · {minutes_text(resource.minutes)}", style="dim")
+    short = Text(f" {'?' if resource.minutes is None else resource.minutes}m", style="dim")
     if done:
-        tail.append(" " + ("x" if ascii_only else TICK), style="bold green")
-    return Label(name, tail)
+        for end in (tail, short):
+            end.append(" " + ("x" if ascii_only else TICK), style="bold green")
+    return Label(name, tail, short=short, lead=2)
 
 
 def assignment_label(assignment: Assignment, chosen: int) -> Label:
     name = Text()
     name.append("Assignment: ", style="bold")
     name.append(assignment.title)
-    return Label(name, Text(f" · {chosen} chosen" if chosen else "", style="dim"))
+    tail = Text(f" · {chosen} chosen" if chosen else "", style="dim")
+    return Label(name, tail, short=Text(f" · {chosen}" if chosen else "", style="dim"), lead=12)
 
 
 def experiment_label(text: str, chosen: bool, status: str | None, *, own: bool = False) -> Label:
@@ -113,9 +138,10 @@ def experiment_label(text: str, chosen: bool, status: str | None, *, own: bool =
     name.append(f"{BOX_CHECKED if chosen else BOX} ", style="bold green" if chosen else "")
     if own:
         name.append("(mine) ", style="italic magenta")
+    lead = len(name)
     # An own experiment's text is the store's, which can hold anything; the course's is clean.
     name.append(one_line(text) if own else text)
-    return Label(name, Text(f" · {status}" if chosen and status else "", style="dim"))
+    return Label(name, Text(f" · {status}" if chosen and status else "", style="dim"), lead=lead)
 
 
 def walk_items(course: Course) -> Iterable[tuple[str, TreeItem]]:

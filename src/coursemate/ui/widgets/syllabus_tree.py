@@ -7,7 +7,9 @@ when it is first expanded, so a course with hundreds of modules opens as fast as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.style import Style
@@ -15,7 +17,7 @@ from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.widgets import Tree
-from textual.widgets.tree import TreeNode
+from textual.widgets.tree import NodeID, TreeNode, UnknownNodeID
 
 from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
@@ -38,6 +40,67 @@ if TYPE_CHECKING:
     from coursemate.progress.store import Store
 
 Node: TypeAlias = TreeNode[TreeItem]
+
+# Below this many columns the tree uses short tails: titles get the room.
+NARROW_TREE = 48
+# A name shortened to fewer characters than this says nothing: the line is left as it is.
+MIN_NAME = 6
+# How far back from where two titles part the shown part may start (to begin at a word).
+WORD_BACK = 16
+
+
+def node_depth(node: Node) -> int:
+    depth = 0
+    parent = node.parent
+    while parent is not None:
+        depth, parent = depth + 1, parent.parent
+    return depth
+
+
+def shared_starts(titles: Sequence[tuple[str, NodeID]]) -> dict[NodeID, int]:
+    """For each (title, id), the length of the longest start it shares with another,
+    different title: sorted, a title's longest shared start is with a neighbour."""
+    ordered = sorted(titles)
+    shared: dict[NodeID, int] = {}
+    for (first, first_id), (second, second_id) in pairwise(ordered):
+        if first == second:
+            continue  # the same title twice is the same text, not a look-alike
+        common = next(
+            (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
+            min(len(first), len(second)),
+        )
+        shared[first_id] = max(shared.get(first_id, 0), common)
+        shared[second_id] = max(shared.get(second_id, 0), common)
+    return shared
+
+
+def shorten_apart(name: Text, room: int, shared: int, lead: int) -> Text:
+    """``name`` in ``room`` cells with an ellipsis, showing the character at ``shared`` (where
+    it parts from a sibling's): the start up to the first word, "…", then from the word where
+    they part."""
+    plain = name.plain
+    if shared < room - 1:  # the usual ellipsis at the end shows where they part
+        short = name.copy()
+        short.truncate(room, overflow="ellipsis")
+        return short
+    space = plain.find(" ", lead + 1)
+    head_end = space if lead < space <= lead + room // 3 else lead + max(1, room // 4)
+    # From the start of the word before the one where they part, for context.
+    lowest = max(head_end, shared - WORD_BACK)
+    start = shared
+    for _ in range(2):
+        back = plain.rfind(" ", lowest, start - 1)
+        if back < 0:
+            break
+        start = back + 1
+    rest = room - head_end - 1
+    if rest < 2:
+        short = name.copy()
+        short.truncate(room, overflow="ellipsis")
+        return short
+    tail = name[start:]
+    tail.truncate(rest, overflow="ellipsis")
+    return Text.assemble(name[:head_end], "…", tail)
 
 
 class SyllabusTree(NodeCachedTree[TreeItem]):
@@ -81,7 +144,11 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         id: str | None = None,
     ) -> None:
         # Set before Tree.__init__, which already renders the root's label.
-        self._tails: dict[int, int] = {}  # node id -> characters of its label's tail
+        self._labels: dict[NodeID, Label] = {}  # node id -> its label's parts
+        # node id -> characters its title shares with another item's different title; None
+        # when items were added since (worked out again when a label is next shortened)
+        self._shared: dict[NodeID, int] | None = {}
+        self._shared_before: dict[NodeID, int] = {}
         super().__init__(Text(course.title or "Course", style="bold"), data=course, id=id)
         self.course = course
         self.store = store
@@ -110,7 +177,8 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
             node = parent.add(label.joined(), data=item)
         else:
             node = parent.add_leaf(label.joined(), data=item)
-        self._tails[node.id] = len(label.tail)
+        self._labels[node.id] = label
+        self._shared = None  # a new title may share more with others
         if not isinstance(item, Course):
             self._key_nodes[item.key] = node
         return node
@@ -119,7 +187,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         if node.data is None:
             return
         label = self.label_for(node.data)
-        self._tails[node.id] = len(label.tail)
+        self._labels[node.id] = label
         node.set_label(label.joined())
 
     def rebuild(self, only: frozenset[str] | None = None) -> None:
@@ -127,7 +195,8 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         self._only = only
         self.clear()
         self._key_nodes.clear()
-        self._tails.clear()
+        self._labels.clear()
+        self._shared, self._shared_before = {}, {}
         self._populated.clear()
         root = self.root
         root.expand()
@@ -234,19 +303,59 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         return 0
 
     def render_label(self, node: Node, base_style: Style, style: Style) -> Text:
-        """Shorten the name with an ellipsis so the tail (minutes, counts, ✓) stays visible."""
+        """Fit the label to the tree's width, the title first.
+
+        In a narrow tree the short tail is used (minutes go, counts and ticks stay). A name
+        still too long is shortened with an ellipsis, keeping the tail visible; where a
+        sibling's title starts the same, the part that tells them apart is shown instead of
+        the shared start, so two items never look alike ("1 Agile…Management I (Prod…").
+        """
         text = super().render_label(node, base_style, style)
-        depth = 0
-        parent = node.parent
-        while parent is not None:
-            depth, parent = depth + 1, parent.parent
-        room = self.scrollable_content_region.width - depth * self.guide_depth
-        tail = self._tails.get(node.id, 0)
-        if text.cell_len <= room or room < tail + 6:
+        width = self.scrollable_content_region.width
+        room = width - node_depth(node) * self.guide_depth
+        label = self._labels.get(node.id)
+        if label is None:  # the root: its label is Textual's own
+            label = Label(Text(str(node.label)), Text())
+        if text.cell_len <= room and (width >= NARROW_TREE or label.short is None):
             return text
-        head, end = text[: len(text) - tail], text[len(text) - tail :]
-        head.truncate(room - end.cell_len, overflow="ellipsis")
-        return Text.assemble(head, end)
+        cut = len(text) - len(label.tail)
+        prefix_end = cut - len(label.name)
+        prefix, name, tail = text[:prefix_end], text[prefix_end:cut], text[cut:]
+        if label.short is not None and width < NARROW_TREE:
+            tail = label.short.copy()
+            tail.stylize(style)
+        name_room = room - prefix.cell_len - tail.cell_len
+        if name.cell_len <= name_room:
+            return Text.assemble(prefix, name, tail)
+        if name_room < MIN_NAME:
+            return text  # too narrow to show anything useful: Textual crops the line
+        shared = label.lead + self._shared_start(node)
+        return Text.assemble(prefix, shorten_apart(name, name_room, shared, label.lead), tail)
+
+    def _shared_start(self, node: Node) -> int:
+        """How many characters of the node's title start another item's different title.
+
+        Across the whole tree, not only among siblings: an experiment of module 1 must not
+        look like one of module 5 either.
+        """
+        shared = self._shared
+        if shared is None:
+            before = self._shared_before
+            titles = [
+                (label.name.plain[label.lead :], node_id) for node_id, label in self._labels.items()
+            ]
+            shared = self._shared = shared_starts(titles)
+            # Lines drawn before (and cached) with the old figure are drawn again.
+            moved = [i for i in shared.keys() | before.keys() if shared.get(i) != before.get(i)]
+            if moved:
+                self.call_after_refresh(self._redraw, moved)
+        self._shared_before = shared
+        return shared.get(node.id, 0)
+
+    def _redraw(self, node_ids: list[NodeID]) -> None:
+        for node_id in node_ids:
+            with suppress(UnknownNodeID):  # gone in a rebuild since
+                self.get_node_by_id(node_id).refresh()
 
     def update_progress(self, progress: CourseProgress, changed: Iterable[str] = ()) -> None:
         """Relabel the changed items and the modules or group holding them (counts move)."""
