@@ -466,9 +466,13 @@ events:
     first, second = agenda.sessions
     assert [first.label, second.label] == ["Day 1 · Session 1", "Day 2 · Session 2"]
     # Alpha (60 min) from 09:00, so the free hour is 10:00-11:00; Beta (90) leaves 10:30-12:00.
-    assert [slot(*s.unplanned) for s in (first, second)] == ["10:00–11:00", "10:30–12:00"]
+    assert first.unplanned is not None and second.unplanned is not None
+    assert [slot(*first.unplanned), slot(*second.unplanned)] == ["10:00–11:00", "10:30–12:00"]
     utc = agenda.viewer
-    assert [slot(*s.unplanned, utc) for s in (first, second)] == ["08:00–09:00", "08:30–10:00"]
+    assert [slot(*first.unplanned, utc), slot(*second.unplanned, utc)] == [
+        "08:00–09:00",
+        "08:30–10:00",
+    ]
     assert slot(first.modules[0].start, first.modules[0].end, utc) == "07:00–08:00"
 
 

@@ -59,7 +59,7 @@ class StatusPicker(ModalScreen[Status | None]):
     def on_mount(self) -> None:
         picker = self.query_one(OptionList)
         if self.current in STATUSES:
-            picker.highlighted = STATUSES.index(self.current)  # type: ignore[arg-type]
+            picker.highlighted = STATUSES.index(self.current)
 
     @on(OptionList.OptionSelected, "#status-options")
     def _picked(self, event: OptionList.OptionSelected) -> None:
