@@ -59,8 +59,8 @@ DESCRIPTIONS: dict[str, str] = {
     "export": "save the catch-up report (Markdown; asks where)",
     "select": "read a reflection or note whole, or fold it again",
     # agenda
-    "local_time": "show every time in your timezone",
-    "course_time": "show every time in each session's own timezone",
+    "local_time": "every time in your timezone",
+    "course_time": "or in each session's own",
     # reading list
     "unfinished": "show only unfinished items, or everything",
     "sort": "sort by the next column (click a header to sort by it)",
