@@ -229,12 +229,17 @@ _KIND_WORDS = {
 }
 
 
-def _notes(course: Course, store: Store) -> tuple[ChecklistNote, ...]:
+def _notes(course: Course, store: LearnerState) -> tuple[ChecklistNote, ...]:
     """Every note on an item the course has, in course order, each saying where it is."""
     cid = course.identity
+    stored = store.stored_keys(cid)  # once: the class view builds hundreds of checklists
+    if not stored:
+        return ()
     numbers = {m.key: m.number for m in course.modules}
     found: list[ChecklistNote] = []
     for item in course.items():
+        if item.key not in stored:
+            continue
         text = clean(store.note(cid, item.key)).strip()
         if not text:
             continue
