@@ -42,10 +42,15 @@ SHOTS = (
          reveal="m1/r/what-is-a-product"),
     Shot("filter", (120, 40), ("slash", *"guide")),
     Shot("error-screen", (100, 24), course="broken.md"),
-    # Three experiments chosen from module 1, the first one running, then the catch-up.
-    Shot("catch-up", (120, 40), ("space", "s", "down", "space", "down", "down", "space", "C"),
+    # Three experiments chosen from module 1, the first one running and reflected on, then
+    # the catch-up.
+    Shot("catch-up", (120, 40),
+         ("space", "s", "down", "enter", "e", *"Listed our users and buyers", "tab",
+          *"Buyers and users disagree", "escape",
+          "down", "space", "down", "down", "space", "C"),
          reveal=FIRST_EXPERIMENT),
-    Shot("reflection", (120, 40), ("space", "s", "e", *"Listed our users and buyers"),
+    Shot("reflection", (120, 40),
+         ("space", "s", "down", "enter", "e", *"Listed our users and buyers"),
          reveal=FIRST_EXPERIMENT),
     Shot("agenda", (120, 40), ("g",)),
     Shot("presenter", (120, 40), ("p",)),

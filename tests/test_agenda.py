@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from textwrap import dedent
 from zoneinfo import ZoneInfo
@@ -16,6 +16,7 @@ from coursemate.agenda import (
     UnknownZoneError,
     build_agenda,
     resolve_zone,
+    slot,
     span,
 )
 from coursemate.course.model import Course
@@ -96,7 +97,7 @@ def test_reference_modules_planned_from_their_durations(reference: Agenda) -> No
 
 def test_reference_days_unscheduled_and_catch_up(reference: Agenda) -> None:
     sessions = list(reference.sessions)
-    assert [(s.day, s.number) for s in sessions] == [(1, 1), (2, 1)]
+    assert [(s.day, s.number) for s in sessions] == [(1, 1), (2, 2)]
     assert [m.title for m in reference.unscheduled] == [
         "Releases & Forecasting",
         "Closing",
@@ -111,7 +112,7 @@ def test_reference_flow_follows_the_agenda(reference: Agenda) -> None:
     flow = reference.flow()
     assert [step.module.id for step in flow] == ["1", "2", "3", "4", "5", "6"]
     assert flow[1].label == "Day 1 · Session 1 · Module 2 of 6"
-    assert flow[3].label == "Day 2 · Session 1 · Module 4 of 6"
+    assert flow[3].label == "Day 2 · Session 2 · Module 4 of 6"
 
 
 def test_same_zone_viewer_sees_no_second_time(reference_path: Path) -> None:
@@ -443,3 +444,90 @@ def test_a_timezone_that_is_not_a_name_is_called_invalid_not_missing(tmp_path: P
     )
     assert absent.warnings[0] == "no timezone given; times are shown as written"
     assert not any("no timezone given" in w for w in given.warnings)
+
+
+def test_sessions_are_numbered_across_the_event_and_unplanned_time_is_placed(
+    tmp_path: Path,
+) -> None:
+    events = """\
+events:
+  - start_date: 2025-06-02
+    sessions:
+      - start_datetime: 2025-06-02T09:00:00
+        end_datetime: 2025-06-02T11:00:00
+        timezone: Europe/Paris
+        syllabus_ids: [a]
+      - start_datetime: 2025-06-03T09:00:00
+        end_datetime: 2025-06-03T12:00:00
+        timezone: Europe/Paris
+        syllabus_ids: [b]
+"""
+    agenda = build_agenda(write_course(tmp_path, events), "UTC")
+    first, second = agenda.sessions
+    assert [first.label, second.label] == ["Day 1 · Session 1", "Day 2 · Session 2"]
+    # Alpha (60 min) from 09:00, so the free hour is 10:00-11:00; Beta (90) leaves 10:30-12:00.
+    assert first.unplanned is not None and second.unplanned is not None
+    assert [slot(*first.unplanned), slot(*second.unplanned)] == ["10:00–11:00", "10:30–12:00"]
+    utc = agenda.viewer
+    assert [slot(*first.unplanned, utc), slot(*second.unplanned, utc)] == [
+        "08:00–09:00",
+        "08:30–10:00",
+    ]
+    assert slot(first.modules[0].start, first.modules[0].end, utc) == "07:00–08:00"
+
+
+def test_a_full_session_has_no_unplanned_time(tmp_path: Path) -> None:
+    agenda = build_agenda(
+        write_course(tmp_path, session_events("2025-06-02T09:00:00", "2025-06-02T12:00:00", "UTC")),
+        "UTC",
+    )
+    (session,) = agenda.sessions
+    assert session.unallocated_minutes == 0
+    assert session.unplanned is None
+
+
+def test_a_course_wholly_in_the_past_is_told_by_now(tmp_path: Path) -> None:
+    agenda = build_agenda(
+        write_course(
+            tmp_path,
+            session_events("2025-06-02T09:00:00", "2025-06-02T12:00:00", "Europe/Paris"),
+        ),
+        "UTC",
+    )
+    paris = ZoneInfo("Europe/Paris")
+    end = datetime(2025, 6, 2, 12, 0, tzinfo=paris)
+    assert agenda.ended(datetime(2025, 6, 2, 11, 59, tzinfo=paris)) is None
+    assert agenda.ended(datetime(2025, 6, 2, 12, 0, tzinfo=paris)) is None  # just ending
+    assert agenda.ended(datetime(2025, 6, 2, 10, 1, tzinfo=UTC)) == end
+    assert agenda.ended(datetime(2024, 1, 1, tzinfo=UTC)) is None
+
+
+def test_the_past_only_when_every_session_is_over(tmp_path: Path) -> None:
+    events = """\
+events:
+  - sessions:
+      - start_datetime: 2025-06-02T09:00:00
+        end_datetime: 2025-06-02T11:00:00
+        timezone: Europe/Paris
+        syllabus_ids: [a]
+  - sessions:
+      - start_datetime: 2025-09-01T09:00:00
+        end_datetime: 2025-09-01T11:00:00
+        syllabus_ids: [b]
+"""
+    agenda = build_agenda(write_course(tmp_path, events), "UTC")
+    july = datetime(2025, 7, 1, tzinfo=UTC)
+    assert agenda.ended(july) is None  # the second event (no zone: read as written) is ahead
+    later = agenda.ended(datetime(2025, 9, 2, tzinfo=UTC))
+    assert later == datetime(2025, 9, 1, 11, 0)
+
+
+def test_agenda_lines_say_the_course_is_over_with_a_fixed_now(reference_path: Path) -> None:
+    from coursemate.commands.agenda import agenda_lines
+
+    agenda = build_agenda(load_course(reference_path), "UTC")
+    over = "This course is over: its last session ended Sat 8 Nov 2025."
+    before = list(agenda_lines(agenda, now=datetime(2025, 11, 8, 16, 59, tzinfo=LONDON)))
+    after = list(agenda_lines(agenda, now=datetime(2025, 11, 8, 17, 1, tzinfo=LONDON)))
+    assert not any(line.startswith(over) for line in before)
+    assert any(line.startswith(over) for line in after)

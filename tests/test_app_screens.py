@@ -220,7 +220,9 @@ def test_status_cycles_in_order() -> None:
     ]
 
 
-async def test_s_cycles_a_chosen_experiments_status(tmp_path: Path) -> None:
+async def test_s_picks_a_chosen_experiments_status(tmp_path: Path) -> None:
+    from coursemate.ui.screens.status_picker import StatusPicker
+
     app = make_app(tmp_path)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
@@ -232,12 +234,14 @@ async def test_s_cycles_a_chosen_experiments_status(tmp_path: Path) -> None:
         assert app.store is not None
         assert app.store.experiment(COURSE_ID, key).status == "planned"  # type: ignore[union-attr]
         seen = []
-        for _ in range(4):
+        for _ in range(4):  # each press opens the picker on the status it has; down, enter
             await pilot.press("s")
+            assert isinstance(app.screen, StatusPicker)
+            await pilot.press("down", "enter")
             seen.append(app.store.experiment(COURSE_ID, key).status)  # type: ignore[union-attr]
         assert seen == ["running", "done", "dropped", "planned"]
         assert "· planned" in str(tree_of(screen).cursor_node.label)  # type: ignore[union-attr]
-        await pilot.press("s", "q")
+        await pilot.press("s", "down", "enter", "q")
     assert store_on_disk(tmp_path).experiment(COURSE_ID, key).status == "running"  # type: ignore[union-attr]
 
 

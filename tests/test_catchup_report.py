@@ -88,8 +88,16 @@ def test_report_lists_chosen_experiments_by_module(course: Course, tmp_path: Pat
     assert "### [planned] An experiment the course dropped (no longer in the course)" in m2
     assert "This experiment (m2/a/x/deadbeef) is no longer in the course file." in m2
     assert "### [planned] Shadow a customer for a day (own experiment)" in m3
-    assert "What I did:\n> Booked the visit." in m3 and "What I learned:\n> (not written yet)" in m3
+    assert "What I did:\n> Booked the visit." in m3
+    # What is still to write is said once, not as three "(not written yet)" quotes.
+    assert "Still to write: What happened, What I learned, What I will try next." in m3
+    assert "What I learned:" not in m3 and "not written yet" not in report
     assert f"### [dropped] {text[keys['m6']]} (suggested)" in m6
+    assert (
+        "Not reflected yet: What I did, What happened, What I learned, What I will try next."
+        in (m6)
+    )
+    assert m6.count("What I did") == 1
     assert "From a module that is gone (no longer in the course)" in gone
     assert "Questions:\n> How do others measure value?" in since
     assert "Ideas:\n> (nothing yet)" in since
@@ -194,3 +202,88 @@ async def test_screen_and_report_list_the_same_items_in_the_same_order_and_words
 def test_labels_follow_the_store_fields() -> None:
     assert tuple(REFLECTION_LABELS) == REFLECTION_FIELDS
     assert tuple(PROMPT_LABELS) == PROMPTS
+
+
+def _outline(report: str) -> tuple[list[str], list[str], set[str]]:
+    """What markdown-it makes of the report: its headings ("## Notes"), the text of every list
+    item, and the kinds of block it holds."""
+    from markdown_it import MarkdownIt
+
+    tokens = MarkdownIt("commonmark").parse(report)
+    headings: list[str] = []
+    items: list[str] = []
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            headings.append(f"{token.markup} {tokens[i + 1].content}")
+        if token.type == "list_item_open":
+            items.append(tokens[i + 2].content)  # list_item_open, paragraph_open, inline
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or ()}
+    return headings, items, kinds
+
+
+def test_report_parses_into_exactly_its_own_headings_and_lists(
+    course: Course, tmp_path: Path
+) -> None:
+    store = Store.open(tmp_path, "Ana")
+    keys = _fill(course, store)
+    cid = course.identity
+    module, resource = course.modules[0], course.modules[0].resources[0]
+    store.set_note(cid, module.key, "Bring this up.\n- not a list item\n## not a heading")
+    store.set_note(cid, resource.key, "1. Read it twice")
+    report = catchup_markdown(course, store, today=date(2025, 11, 20))
+    text = {e.key: e.text for _m, e in course.all_experiments()}
+
+    headings, items, kinds = _outline(report)
+    assert headings == [
+        f"# Catch-up report: {course.title}",
+        f"## Module 1: {course.modules[0].title}",
+        f"### [done] {text[keys['m1']]} (suggested)",
+        f"## Module 2: {course.modules[1].title}",
+        f"### [running] {text[keys['m2']]} (suggested)",
+        "### [planned] An experiment the course dropped (no longer in the course)",
+        f"## Module 3: {course.modules[2].title}",
+        "### [planned] Shadow a customer for a day (own experiment)",
+        f"## Module 6: {course.modules[5].title}",
+        f"### [dropped] {text[keys['m6']]} (suggested)",
+        "## No longer in the course",
+        "### [planned] From a module that is gone (no longer in the course)",
+        "## Notes",
+        "## Since the course",
+    ]
+    assert items == [
+        "Learner: Ana",
+        f"Course: {course.title} (PSPO)",
+        "Catch-up: 2025-11-22 (14 days after the last session)",
+        "Written: 2025-11-20",
+        "Experiments: 1 of 6 experiments reflected",
+        f"Module 1 · {module.title}",
+        f"Module 1 · Resource · {resource.title}",
+    ]
+    assert "ordered_list_open" not in kinds and "html_block" not in kinds
+    assert "link_open" not in kinds and "image" not in kinds
+    assert "\n\n\n" not in report and report.endswith("\n") and not report.endswith("\n\n")
+    notes = report.split("\n## Notes\n")[1].split("\n## ")[0]
+    assert "  > Bring this up.\n  > \\- not a list item\n  > \\## not a heading" in notes
+    assert "  > 1\\. Read it twice" in notes
+
+
+def test_the_status_history_is_in_the_order_it_happened(
+    course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cid = course.identity
+    key = _experiments(course, 1)[0]
+    store = Store.open(tmp_path, "Ana")
+    for day, status in ((1, "planned"), (3, "done"), (5, "running")):
+        monkeypatch.setattr("coursemate.progress.state._today", lambda d=day: date(2025, 11, d))
+        store.set_status(cid, key, status)  # type: ignore[arg-type]
+    store.save()
+    again = Store.open(tmp_path, "Ana")  # the file sorts its maps by name: order from stamps
+    state = again.experiment(cid, key)
+    assert state is not None
+    assert list(state.status_dates.items()) == [
+        ("planned", "2025-11-01"),
+        ("done", "2025-11-03"),
+        ("running", "2025-11-05"),
+    ]
+    report = catchup_markdown(course, again)
+    assert "Status: planned 2025-11-01 → done 2025-11-03 → running 2025-11-05" in report

@@ -24,7 +24,9 @@ from coursemate.ui.screens.catchup import (
     when,
 )
 from coursemate.ui.screens.reflection import ReflectionScreen
-from helpers import TODAY, CatchupApp, make_app
+from coursemate.ui.screens.save_report import SaveReportScreen
+from coursemate.ui.screens.status_picker import StatusPicker
+from helpers import TODAY, CatchupApp
 
 SIZE = (120, 40)
 ORPHAN_KEY = "m4/a/x/deadbeef"
@@ -233,30 +235,42 @@ async def test_cursor_skips_module_headings(course: Course, store: Store, own_ke
         assert seen == [m1[0], m1[2], m2[3], own_key, ORPHAN_KEY, m6[4]]
 
 
-async def test_s_cycles_the_status_and_saves(course: Course, store: Store, own_key: str) -> None:
+async def test_s_opens_a_picker_on_the_current_status_and_never_wraps(
+    course: Course, store: Store, own_key: str
+) -> None:
     app = CatchupApp(course, store)
     key = experiments_of(course, "m1")[0]
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
+        picker = pilot.app.screen
+        assert isinstance(picker, StatusPicker)
+        options = picker.query_one(OptionList)
+        assert options.highlighted_option is not None
+        assert options.highlighted_option.id == "done"  # where it is now
+        # A stray s, then escape: nothing changes (the old cycle made done → dropped).
+        await pilot.press("down", "escape")
+        assert isinstance(pilot.app.screen, CatchupScreen)
         state = store.experiment(course.identity, key)
-        assert state is not None and state.status == "dropped"  # done → dropped
-        await pilot.press("s")
+        assert state is not None and state.status == "done"
+        assert not store.dirty
+        await pilot.press("s", "up", "enter")
+        assert isinstance(pilot.app.screen, CatchupScreen)
         state = store.experiment(course.identity, key)
-        assert state is not None and state.status == "planned"
+        assert state is not None and state.status == "running"
         assert highlighted(app) == key  # the cursor stays on it after the relabel
         await pilot.app.workers.wait_for_complete()
     saved = fresh(store).experiment(course.identity, key)
-    assert saved is not None and saved.status == "planned"
+    assert saved is not None and saved.status == "running"
+    assert list(saved.status_dates) == ["planned", "done", "running"]
 
 
-@pytest.mark.parametrize("key", ["e", "enter"])
-async def test_e_and_enter_open_the_reflection_and_the_checklist_follows(
-    key: str, course: Course, store: Store, own_key: str
+async def test_e_opens_the_reflection_and_the_checklist_follows(
+    course: Course, store: Store, own_key: str
 ) -> None:
     app = CatchupApp(course, store)
     m1 = experiments_of(course, "m1")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("down", key)  # m1's second chosen one: nothing written yet
+        await pilot.press("down", "e")  # m1's second chosen one: nothing written yet
         screen = pilot.app.screen
         assert isinstance(screen, ReflectionScreen) and screen.key == m1[2]
         for _name in REFLECTION_FIELDS:
@@ -265,6 +279,71 @@ async def test_e_and_enter_open_the_reflection_and_the_checklist_follows(
         assert isinstance(pilot.app.screen, CatchupScreen)
         assert text_of(app, "#catchup-progress") == "3 of 6 experiments reflected"
         assert highlighted(app) == m1[2]
+
+
+def option_text(app: App[None], option_id: str) -> str:
+    view = app.screen.query_one(ChecklistView)
+    return plain(view.get_option(option_id).prompt)
+
+
+async def test_the_checklist_shows_reflection_text_and_enter_reads_it_all(
+    course: Course, store: Store, own_key: str
+) -> None:
+    cid = course.identity
+    m1 = experiments_of(course, "m1")[0]
+    m2 = experiments_of(course, "m2")[3]
+    store.set_reflection(cid, m2, "happened", "The box was [b]loud[/b].\nSam kept it.")
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        first = option_text(app, m1)
+        # The first two lines of what was written, under the experiment, then how much more.
+        assert "What I did: Listed users and buyers." in first
+        assert "What happened: They differ." in first
+        assert "Ask buyers." not in first and "… 2 more lines · enter reads all" in first
+        running = option_text(app, m2)
+        assert "What I did: Built a product box." in running
+        assert "What happened: The box was [b]loud[/b]." in running  # literal, not markup
+        assert "Sam kept it." not in running and "1 more line" in running
+
+        await pilot.press("enter")  # on m1: everything
+        whole = option_text(app, m1)
+        assert "What I learned: Ask buyers." in whole
+        assert "What I will try next: Interview three." in whole
+        assert "more line" not in whole
+        assert isinstance(pilot.app.screen, CatchupScreen)
+        assert highlighted(app) == m1
+        await pilot.press("enter")  # and folded again
+        assert "Ask buyers." not in option_text(app, m1)
+
+        await pilot.press("down", "down", "enter")  # m2: the rest, and what is still to write
+        whole = option_text(app, m2)
+        assert "Sam kept it." in whole
+        assert "Still to write: What I learned, What I will try next · e reflects" in whole
+
+
+async def test_notes_on_modules_and_resources_have_their_part(
+    course: Course, store: Store, own_key: str
+) -> None:
+    cid = course.identity
+    module, resource = course.modules[1], course.modules[0].resources[1]
+    store.set_note(cid, module.key, "Ask about [red]vision[/red] boards.")
+    store.set_note(cid, resource.key, "Watched it.\nTwice.\nThen again.")
+    app = CatchupApp(course, store)
+    async with app.run_test(size=SIZE) as pilot:
+        view = pilot.app.screen.query_one(ChecklistView)
+        shown = [plain(view.get_option_at_index(i).prompt) for i in range(view.option_count)]
+        notes = shown[shown.index("Notes") + 1 :]
+        assert notes == [
+            f"Module 1 · Resource · {resource.title} Watched it. Twice. "
+            "… 1 more line · enter reads all",
+            f"Module 2 · {module.title} Ask about [red]vision[/red] boards.",
+        ]
+        await pilot.press("end")
+        assert highlighted(app) == f"note:{module.key}"
+        enabled = {b.binding.key for b in pilot.app.screen.active_bindings.values() if b.enabled}
+        assert "e" not in enabled and "s" not in enabled  # a note has no status or reflection
+        await pilot.press("up", "enter")
+        assert "Then again." in option_text(app, f"note:{resource.key}")
 
 
 async def test_orphans_can_be_reflected_on_too(course: Course, store: Store, own_key: str) -> None:
@@ -333,42 +412,46 @@ async def test_prompts_are_saved_as_typed(course: Course, store: Store, own_key:
         assert isinstance(pilot.app.screen, CatchupScreen)
 
 
-async def test_x_in_the_real_app_writes_the_catchup_report(
-    reference_path: Path, course: Course, tmp_path: Path
+async def test_x_asks_where_and_saves_the_report_there(
+    course: Course, store: Store, own_key: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    data = tmp_path / "data"
-    seeding = Store.open(data, "Ada")
-    seed(course, seeding)
-    app = make_app(
-        tmp_path,
-        course=reference_path,
-        learner="Ada",
-        config_dir=tmp_path / "config",
-        cache_dir=tmp_path / "cache",
-    )
+    monkeypatch.chdir(tmp_path)
+    app = CatchupApp(course, store)
     async with app.run_test(size=SIZE) as pilot:
-        while app.store is None or app.course is None:  # the course loads in a worker
-            await pilot.pause(0.05)
-        await app.push_screen(CatchupScreen(app.course, app.store, today=TODAY))
-        assert isinstance(pilot.app.screen, CatchupScreen)
-        enabled = {b.binding.key for b in pilot.app.screen.active_bindings.values() if b.enabled}
-        assert "x" in enabled
         await pilot.press("down", "down", "e", *" Sam liked it.", "escape", "x")
-        await pilot.app.workers.wait_for_complete()
-    reports = list((data / "exports").glob("*catchup*.md"))
-    assert len(reports) == 1
-    report = reports[0].read_text(encoding="utf-8")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, SaveReportScreen)
+        field = dialog.query_one(Input)
+        # The current directory, a name from the course code, the learner and the date.
+        assert field.value == str(tmp_path / f"pspo-ada-{TODAY.isoformat()}-catchup.md")
+        await pilot.press("enter")
+        assert isinstance(pilot.app.screen, CatchupScreen)
+        told = [n.message for n in pilot.app._notifications]
+    target = tmp_path / f"pspo-ada-{TODAY.isoformat()}-catchup.md"
+    assert told == [str(target)]
+    report = target.read_text(encoding="utf-8")
     assert "Built a product box. Sam liked it." in report
     assert OWN_TEXT in report and "Map the feedback loops (since reworded)" in report
 
 
-async def test_x_is_off_when_the_app_cannot_export(
-    course: Course, store: Store, own_key: str
+async def test_x_to_a_path_that_cannot_be_written_says_why_and_stays(
+    course: Course, store: Store, own_key: str, tmp_path: Path
 ) -> None:
     app = CatchupApp(course, store)
+    missing = tmp_path / "no" / "such" / "report.md"
     async with app.run_test(size=SIZE) as pilot:
-        enabled = {b.binding.key for b in pilot.app.screen.active_bindings.values() if b.enabled}
-        assert "x" not in enabled and {"e", "s", "d", "escape"} <= enabled
+        await pilot.press("x", "ctrl+a", "ctrl+k", *str(missing), "enter")
+        dialog = pilot.app.screen
+        assert isinstance(dialog, SaveReportScreen)
+        message = str(dialog.query_one("#save-message", Static).render())
+        assert message == f"Cannot write {missing}: No such file or directory"
+        await pilot.press("ctrl+a", "ctrl+k", *str(tmp_path), "enter")
+        message = str(dialog.query_one("#save-message", Static).render())
+        assert message == f"Cannot write {tmp_path}: that is a folder; add a file name"
+        await pilot.press("ctrl+a", "ctrl+k", *str(tmp_path / "mine.md"), "enter")
+        assert isinstance(pilot.app.screen, CatchupScreen)
+    assert (tmp_path / "mine.md").read_text(encoding="utf-8").startswith("# Catch-up report")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "mine.md"]
 
 
 async def test_escape_returns(course: Course, store: Store, own_key: str) -> None:

@@ -45,7 +45,7 @@ def test_reference_sessions_and_catch_up(reference_path: Path, tmp_path: Path) -
         description[0]
         == "09:00–11:00  1. Agile Product Management I (Product vs. Project) (120 min)"
     )
-    assert description[-1] == "Unallocated (breaks): 120 min"
+    assert description[-1] == "15:00–17:00  Unplanned time (120 min)"
     assert "4. Scrum Theory & Empiricism" in str(day2["description"])
 
     assert catch_up.decoded("dtstart") == date(2025, 11, 22)
@@ -121,7 +121,7 @@ def test_broken_sessions_are_skipped_with_a_reason_and_floating_times(tmp_path: 
     # Unknown zone: written as floating local time, exactly as the course file says.
     assert floating.decoded("dtstart") == datetime(2025, 6, 3, 9, 0)
     assert "TZID" not in floating["dtstart"].params
-    assert str(floating["summary"]) == "Broken; with, punctuation — Day 2 · Session 1"
+    assert str(floating["summary"]) == "Broken; with, punctuation — Day 2 · Session 2"
     assert catch_up.decoded("dtstart") == date(2025, 6, 17)
 
 
@@ -248,3 +248,29 @@ def test_the_calendar_holds_exactly_the_agendas_catch_up(tmp_path: Path) -> None
     export = build_ics(agenda, now=NOW)
     assert export.sessions == 2 and export.catch_up is None
     assert [type(e.decoded("dtstart")) for e in vevents(parse(export.data))] == [datetime] * 2
+
+
+def test_a_session_written_twice_is_one_calendar_event(tmp_path: Path) -> None:
+    """Two identical session entries (a copy-paste in the course file) import once, not twice;
+    the catch-up is still there exactly once and every UID is distinct."""
+    session = """\
+      - start_datetime: 2025-06-02T09:00:00
+        end_datetime: 2025-06-02T12:00:00
+        timezone: Europe/Paris
+        syllabus_ids: [a]
+"""
+    text = (
+        "---\ntitle: Twice\nid: twice\nsyllabus:\n  - id: a\n    title: A\n    duration: 60\n"
+        "events:\n  - start_date: 2025-06-02\n    sessions:\n" + session + session + "---\n"
+    )
+    path = tmp_path / "twice.md"
+    path.write_text(text, encoding="utf-8")
+    export = build_ics(build_agenda(load_course(path), "UTC"), now=NOW)
+    assert export.sessions == 1
+    assert export.skipped == (
+        "Day 1 · Session 2 (events[0].sessions[1]): the same as Day 1 · Session 1",
+    )
+    events = vevents(parse(export.data))
+    assert [str(e["summary"]) for e in events] == ["Twice — Day 1 · Session 1", "Twice — catch-up"]
+    uids = [str(e["uid"]) for e in events]
+    assert len(set(uids)) == len(uids)

@@ -60,7 +60,7 @@ async def test_navigation_through_the_agenda_flow(course: Course) -> None:
         await pilot.press("left")
         assert where(screen) == "Day 1 · Session 1 · Module 2 of 9"
         await pilot.press("right", "right", "right", "right")
-        assert where(screen) == "Day 2 · Session 1 · Module 6 of 9"
+        assert where(screen) == "Day 2 · Session 2 · Module 6 of 9"
         # The sessions end at module 6; the course goes on, in syllabus order.
         await pilot.press("right")
         assert where(screen) == "Not scheduled · Module 7 of 9"

@@ -154,7 +154,7 @@ def footer_actions(item: TreeItem, run: Run) -> set[str]:
         if item.link is not None:
             offered.add("open_link")
     if isinstance(item, Experiment | OwnExperiment):
-        offered.add("toggle_chosen")
+        offered.add("unchoose" if chosen else "toggle_chosen")
     if isinstance(item, Assignment | Experiment | OwnExperiment):
         offered.add("add_experiment")
     if chosen:
@@ -167,6 +167,7 @@ def footer_actions(item: TreeItem, run: Run) -> set[str]:
 DYNAMIC = {
     "toggle_done",
     "toggle_chosen",
+    "unchoose",
     "open_link",
     "edit_note",
     "reflect",
@@ -267,6 +268,7 @@ async def act(run: Run, key: str) -> None:
         before = store.experiment(cid, chosen_key) if chosen_key is not None else None
         await pilot.press("s")
         if chosen_key is not None:
+            await pilot.press("down", "enter")  # the status picker: the next one down
             state = store.experiment(cid, chosen_key)
             assert before is not None and state is not None
             assert state.status == next_status(before.status)
@@ -503,7 +505,7 @@ async def test_catchup_s_moves_on_from_the_stored_status(
         screen = app.screen
         assert isinstance(screen, CatchupScreen) and screen.highlighted_key() == key
         store.set_status(cid, key, "running")
-        await pilot.press("s")
+        await pilot.press("s", "down", "enter")  # the picker opens on "running"
         state = store.experiment(cid, key)
         assert state is not None and state.status == "done"
 

@@ -92,7 +92,7 @@ class SessionPlan:
     key: str  # the course's session key ("e1/s2")
     path: str  # where it is in the file: "events[0].sessions[1]"
     day: int
-    number: int  # 1-based among the sessions of its day
+    number: int  # 1-based across the event's sessions (day 2's first session is not "1" again)
     start: datetime | None
     end: datetime | None
     timezone: str  # as written, "" when absent
@@ -114,10 +114,19 @@ class SessionPlan:
 
     @property
     def unallocated_minutes(self) -> int | None:
-        """Time the modules leave free (breaks); None when the session's length is unknown."""
+        """Time the modules leave free ("unplanned time"); None when the session's length is
+        unknown."""
         if self.length_minutes is None:
             return None
         return max(self.length_minutes - self.planned_minutes, 0)
+
+    @property
+    def unplanned(self) -> tuple[datetime | None, datetime | None] | None:
+        """Where the unplanned time falls: the modules run back to back from the start, so it
+        is after the last one, up to the session's end. None when there is none."""
+        if not self.unallocated_minutes or self.start is None:
+            return None
+        return _shift(self.start, timedelta(minutes=self.planned_minutes)), self.end
 
     @property
     def overrun_minutes(self) -> int:
@@ -189,6 +198,20 @@ class Agenda:
         days = [e.last_day for e in self.events if e.last_day is not None]
         return dates.catch_up_after(max(days)) if days else None
 
+    def ended(self, now: datetime) -> datetime | None:
+        """The end of the last session when every session is over at ``now``, else None (also
+        when no session has a time). Times written without a zone are read on ``now``'s clock."""
+        ends: list[datetime] = []
+        for session in self.sessions:
+            moment = session.end if session.length_minutes is not None else session.start
+            if moment is None:
+                continue
+            seen = now if moment.tzinfo is not None else now.replace(tzinfo=None)
+            if dates.instant(moment) >= dates.instant(seen):
+                return None
+            ends.append(moment)
+        return max(ends, key=dates.instant) if ends else None
+
     def warnings(self) -> Iterator[str]:
         """Every warning, each naming the session it is about."""
         for session in self.sessions:
@@ -248,15 +271,11 @@ def build_agenda(course: Course, tz: str | None = None) -> Agenda:
 def _plan_event(
     event: Event, by_key: dict[str, Module], viewer: ViewerZone, bad_zones: frozenset[str]
 ) -> EventPlan:
-    per_day: dict[int, int] = {}
     sessions: list[SessionPlan] = []
     seen: set[str] = set()
-    for session in event.sessions:
-        per_day[session.day] = per_day.get(session.day, 0) + 1
+    for number, session in enumerate(event.sessions, start=1):
         path = _session_path(session.key)
-        plan = _plan_session(
-            session, path, per_day[session.day], by_key, viewer, f"{path}.timezone" in bad_zones
-        )
+        plan = _plan_session(session, path, number, by_key, viewer, f"{path}.timezone" in bad_zones)
         again = [p.module for p in plan.modules if p.module.key in seen]
         if again:
             names = ", ".join(f"{m.number}. {one_line(m.title)}" for m in again)
@@ -456,6 +475,21 @@ def span(start: datetime | None, end: datetime | None) -> str:
     return f"{clock(start, with_zone=changes)}–{clock(end, with_zone=changes)}"
 
 
+def in_view(moment: datetime | None, view: ViewerZone | None) -> datetime | None:
+    """``moment`` on the clock of ``view`` (None: as the course wrote it). A time written
+    without a zone cannot be converted and stays as written (its session is warned about)."""
+    if moment is None or view is None or moment.tzinfo is None:
+        return moment
+    return view.convert(moment)
+
+
+def slot(start: datetime | None, end: datetime | None, view: ViewerZone | None = None) -> str:
+    """A module's or the unplanned time's ``04:00–06:00`` on the clock of ``view``."""
+    if start is None:
+        return "--:--"
+    return span(in_view(start, view), in_view(end, view))
+
+
 def duration(minutes: int | None) -> str:
     return "? min" if minutes is None else f"{minutes} min"
 
@@ -480,12 +514,32 @@ def _times(start: datetime, end: datetime | None) -> str:
     return span(start, end)
 
 
-def session_when(session: SessionPlan) -> str:
-    """``Fri 7 Nov 2025 09:00–17:00 Europe/London`` (course time), or what is known of it."""
+def session_when(session: SessionPlan, view: ViewerZone | None = None) -> str:
+    """``Fri 7 Nov 2025 09:00–17:00 Europe/London`` (course time), or what is known of it;
+    with ``view``, on that clock and naming it (``04:00–12:00 America/New_York``)."""
     if session.start is None:
         return "no start time"
+    if view is not None and session.zone_known:
+        start = in_view(session.start, view)
+        if start is not None:
+            times = _times(start, in_view(session.end, view))
+            return f"{day_text(start)} {times} {_name(view, start)}"
     zone = one_line(session.timezone) or "time as written"
     return f"{day_text(session.start)} {_times(session.start, session.end)} {zone}"
+
+
+def course_when(session: SessionPlan, view: ViewerZone) -> str | None:
+    """The session in the course's own zone, when ``view`` shows other wall times; else None."""
+    shown = in_view(session.start, view)
+    if session.start is None or not session.zone_known or shown is None:
+        return None
+    if _same_wall_time(session.start, shown):
+        return None
+    return session_when(session)
+
+
+def _name(view: ViewerZone, moment: datetime) -> str:
+    return view.name if view.name != "local" else f"local, {moment.tzname()}"
 
 
 def local_when(session: SessionPlan, viewer: ViewerZone) -> str | None:
@@ -493,8 +547,7 @@ def local_when(session: SessionPlan, viewer: ViewerZone) -> str | None:
     if session.local_start is None:
         return None
     start, end = session.local_start, session.local_end
-    name = viewer.name if viewer.name != "local" else f"local, {start.tzname()}"
-    return f"{day_text(start)} {_times(start, end)} {name}"
+    return f"{day_text(start)} {_times(start, end)} {_name(viewer, start)}"
 
 
 # --- the presenter: the whole course, and the class's pace against the plan ---------------

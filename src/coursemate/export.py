@@ -19,12 +19,12 @@ from coursemate.course.text import clean, json_text, one_line
 from coursemate.plural import noun
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
+    NOTES,
     ORPHANED,
     PROMPT_LABELS,
     PROMPTS,
-    REFLECTION_FIELDS,
-    REFLECTION_LABELS,
     ChecklistEntry,
+    ChecklistNote,
     build_checklist,
 )
 from coursemate.progress.maths import ModuleProgress, course_progress
@@ -237,28 +237,30 @@ def _experiment_heading(entry: ChecklistEntry) -> str:
 
 
 def _experiment_block(entry: ChecklistEntry) -> list[str]:
-    state = entry.state
-    out = [f"### {_experiment_heading(entry)}", ""]
-    if state is not None and state.status_dates:
-        dates = " · ".join(
-            f"{status} {state.status_dates[status]}"
-            for status in ("planned", "running", "done", "dropped")
-            if status in state.status_dates
-        )
-        out += [f"Status dates: {dates}", ""]
+    """One experiment: its heading, status history, what is written of its reflection and,
+    once, the questions still to answer. Blocks inside are separated by one blank line."""
+    out = [f"### {_experiment_heading(entry)}"]
+    if entry.history:
+        out += ["", f"Status: {md_inline(entry.history)}"]
     if entry.gone:
-        out += [f"This experiment ({md_inline(entry.key)}) is no longer in the course file.", ""]
-    reflection = state.reflection if state else {}
-    for name in REFLECTION_FIELDS:
-        text = reflection.get(name, "")
-        out.append(f"{REFLECTION_LABELS[name]}:")
-        out += _quote(text) if text.strip() else ["> (not written yet)"]
-        out.append("")
+        out += ["", f"This experiment ({md_inline(entry.key)}) is no longer in the course file."]
+    for label, text in entry.reflection:
+        out += ["", f"{label}:", *_quote(text)]
+    if entry.unwritten:
+        lead = "Still to write" if entry.reflection else "Not reflected yet"
+        out += ["", f"{lead}: {', '.join(entry.unwritten)}."]
     return out
 
 
+def _note_lines(note: ChecklistNote) -> list[str]:
+    """A note as a list item naming where it is, its text quoted under it."""
+    return [f"- {md_line(note.where)}", *("  " + line for line in _quote(note.text))]
+
+
 def catchup_markdown(course: Course, store: Store, today: date | None = None) -> str:
-    """The report to share at the catch-up (issue 5): the checklist the catch-up screen shows."""
+    """The report to share at the catch-up (issue 5): the checklist the catch-up screen shows.
+
+    Built as blocks joined by exactly one blank line, so no part can leave two."""
     cid = course.identity
     info = catchup(course, store)
     if info.when is None:
@@ -268,29 +270,36 @@ def catchup_markdown(course: Course, store: Store, today: date | None = None) ->
     else:
         when = f"{info.when.isoformat()} (14 days after the last session)"
     title = md_inline(course.title) or md_inline(cid)
-    out = [
-        f"# Catch-up report: {title}",
-        "",
-        f"- Learner: {md_inline(store.learner)}",
-        f"- Course: {title}" + (f" ({md_inline(course.code)})" if course.code else ""),
-        f"- Catch-up: {when}",
-        f"- Written: {(today or date.today()).isoformat()}",
-        f"- Experiments: {info.line}",
+    blocks: list[list[str]] = [
+        [f"# Catch-up report: {title}"],
+        [
+            f"- Learner: {md_inline(store.learner)}",
+            f"- Course: {title}" + (f" ({md_inline(course.code)})" if course.code else ""),
+            f"- Catch-up: {when}",
+            f"- Written: {(today or date.today()).isoformat()}",
+            f"- Experiments: {info.line}",
+        ],
     ]
-    for group in build_checklist(course, store).groups:
+    checklist = build_checklist(course, store)
+    for group in checklist.groups:
         if group.module is not None:
-            out += ["", f"## Module {group.module.number}: {md_inline(group.module.title)}", ""]
+            blocks.append([f"## Module {group.module.number}: {md_inline(group.module.title)}"])
         else:
-            out += ["", f"## {ORPHANED}", ""]
-            out += ["These chosen experiments belong to parts the course file no longer has.", ""]
-        for entry in group.entries:
-            out += _experiment_block(entry)
+            blocks.append([f"## {ORPHANED}"])
+            blocks.append(
+                ["These chosen experiments belong to parts the course file no longer has."]
+            )
+        blocks += [_experiment_block(entry) for entry in group.entries]
     if not info.chosen:
-        out += ["", "No experiments chosen yet."]
+        blocks.append(["No experiments chosen yet."])
+    if checklist.notes:
+        blocks.append([f"## {NOTES}"])
+        blocks.append([line for note in checklist.notes for line in _note_lines(note)])
     prompts = store.catchup_prompts(cid)
-    out += ["", "## Since the course", ""]
+    blocks.append(["## Since the course"])
     for name in PROMPTS:
-        out.append(f"{PROMPT_LABELS[name]}:")
-        out += _quote(prompts[name]) if prompts[name].strip() else ["> (nothing yet)"]
-        out.append("")
-    return "\n".join(out).rstrip("\n") + "\n"
+        text = prompts[name]
+        blocks.append(
+            [f"{PROMPT_LABELS[name]}:", *(_quote(text) if text.strip() else ["> (nothing yet)"])]
+        )
+    return "\n\n".join("\n".join(block) for block in blocks) + "\n"

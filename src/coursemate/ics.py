@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from coursemate import __version__
-from coursemate.agenda import Agenda, EventPlan, SessionPlan, duration, span
+from coursemate.agenda import Agenda, EventPlan, SessionPlan, duration, slot
 from coursemate.course import dates
 from coursemate.course.text import one_line
 
@@ -61,12 +61,25 @@ def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
     calendar.add("x-wr-calname", one_line(agenda.title))
     written = 0
     skipped: list[str] = []
+    # A session written twice in the file (same times, same modules) is one calendar event:
+    # importing the file must not put the class in the calendar twice.
+    seen: dict[tuple[object, ...], str] = {}
     for event in agenda.events:
         for session in event.sessions:
             times = _calendar_times(session)
             if isinstance(times, str):
                 skipped.append(f"{session.label} ({session.path}): {times}")
                 continue
+            same = (
+                dates.instant(times[0]),
+                dates.instant(times[1]),
+                times[0].tzinfo is None,
+                tuple(p.module.key for p in session.modules),
+            )
+            if same in seen:
+                skipped.append(f"{session.label} ({session.path}): the same as {seen[same]}")
+                continue
+            seen[same] = session.label
             calendar.add_component(_session_event(agenda, event, session, times, stamp))
             written += 1
     # Exactly the catch-up the agenda shows (none when it says "not scheduled").
@@ -86,6 +99,12 @@ def build_ics(agenda: Agenda, *, now: datetime | None = None) -> IcsExport:
 def write_ics(agenda: Agenda, target: Path, *, now: datetime | None = None) -> IcsExport:
     """Write the calendar atomically: a crash leaves the old file or the new one, never half."""
     export = build_ics(agenda, now=now)
+    write_calendar(export, target)
+    return export
+
+
+def write_calendar(export: IcsExport, target: Path) -> None:
+    """Write a built calendar atomically (the command checks it is worth writing first)."""
     target = target.expanduser()
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -99,7 +118,6 @@ def write_ics(agenda: Agenda, target: Path, *, now: datetime | None = None) -> I
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    return export
 
 
 def _calendar_times(session: SessionPlan) -> tuple[datetime, datetime] | str:
@@ -147,13 +165,14 @@ def _description(session: SessionPlan) -> str:
     for planned in session.modules:
         module = planned.module
         lines.append(
-            f"{span(planned.start, planned.end)}  {module.number}. {one_line(module.title)} "
+            f"{slot(planned.start, planned.end)}  {module.number}. {one_line(module.title)} "
             f"({duration(module.minutes)})"
         )
     if not lines:
         lines.append("No modules named for this session.")
-    if session.unallocated_minutes:
-        lines.append(f"Unallocated (breaks): {duration(session.unallocated_minutes)}")
+    if session.unplanned is not None:
+        where = slot(*session.unplanned)
+        lines.append(f"{where}  Unplanned time ({duration(session.unallocated_minutes)})")
     if session.overrun_minutes:
         lines.append(f"Overrun: the modules need {duration(session.overrun_minutes)} more")
     return "\n".join(lines)

@@ -1,8 +1,9 @@
 """``coursemate agenda [COURSE] [--tz ZONE] [--ics FILE]``: the course's sessions as text.
 
 Per event its date and location; per session its day, its times in the course's timezone
-(and in the viewer's when they differ), the modules with planned times, the unallocated
-time and any overrun; then modules no session names, the catch-up date and the warnings.
+(and in the viewer's when they differ), the modules with planned times, where the unplanned
+time falls and any overrun; then modules no session names, the catch-up date and the warnings.
+With ``--tz`` every time is on that zone's clock (the course's own follows each session).
 ``--ics`` also writes an iCalendar file (atomically) for the trainer to share.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +24,7 @@ from coursemate.commands.common import (
 )
 
 if TYPE_CHECKING:
-    from coursemate.agenda import Agenda, SessionPlan
+    from coursemate.agenda import Agenda, SessionPlan, ViewerZone
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -36,8 +38,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--tz",
         metavar="ZONE",
-        help="show times also in this IANA timezone, e.g. America/New_York "
-        "(default: this computer's timezone)",
+        help="show every time in this IANA timezone, e.g. America/New_York "
+        "(default: each session's own timezone, and this computer's beside it)",
     )
     parser.add_argument(
         "--ics", metavar="FILE", help="also write the sessions as an iCalendar (.ics) file"
@@ -57,7 +59,11 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(
             f"{exc}; use an IANA name such as Europe/London or America/New_York", exit_code=2
         ) from exc
-    for line in agenda_lines(agenda):
+    if args.ics and not agenda.scheduled:
+        # Checked before anything is printed or written: an empty calendar helps nobody.
+        raise CommandError("the course has no sessions: there is nothing to put in a calendar")
+    view = agenda.viewer if args.tz is not None else None
+    for line in agenda_lines(agenda, view=view):
         sys.stdout.write(line + "\n")
     sys.stdout.flush()
     if args.ics:
@@ -67,22 +73,33 @@ def run(args: argparse.Namespace) -> int:
 
 def _write_ics(agenda: Agenda, target: Path) -> None:
     from coursemate.course.text import one_line
-    from coursemate.ics import write_ics
+    from coursemate.ics import build_ics, write_calendar
 
-    try:
-        export = write_ics(agenda, target)
-    except OSError as exc:
-        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    export = build_ics(agenda)
     for reason in export.skipped:
         print(f"coursemate: not in the calendar: {one_line(reason)}", file=sys.stderr)
+    if not export.sessions:
+        raise CommandError(
+            f"no session has a usable start and end time: {one_line(str(target))} not written"
+        )
+    try:
+        write_calendar(export, target)
+    except OSError as exc:
+        raise CommandError(f"cannot write {target}: {exc.strerror or exc}") from exc
     catch_up = " and the catch-up date" if export.catch_up else ""
     plural = "" if export.sessions == 1 else "s"
     where = one_line(str(target))
     print(f"Wrote {where}: {export.sessions} session{plural}{catch_up}.", file=sys.stderr)
 
 
-def agenda_lines(agenda: Agenda) -> Iterator[str]:
-    """The agenda as plain lines; every piece of course text through ``one_line``."""
+def agenda_lines(
+    agenda: Agenda, *, view: ViewerZone | None = None, now: datetime | None = None
+) -> Iterator[str]:
+    """The agenda as plain lines; every piece of course text through ``one_line``.
+
+    ``view``: every time on that clock (``--tz``); None: each session's own zone, with the
+    viewer's beside it. ``now`` (default: the real now) tells a course wholly in the past.
+    """
     from coursemate.agenda import day_text, duration
     from coursemate.course.text import one_line
 
@@ -93,7 +110,16 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
         for module in agenda.syllabus:
             yield f"  {module.number}. {one_line(module.title)} ({duration(module.minutes)})"
         return
-    yield f"Your timezone: {one_line(agenda.viewer.name)}"
+    if view is not None:
+        yield f"Times in {one_line(view.name)}; the course's own time follows each session."
+    else:
+        yield f"Times in each session's timezone; yours ({one_line(agenda.viewer.name)}) below."
+    ended = agenda.ended(now or datetime.now().astimezone())
+    if ended is not None:
+        yield (
+            f"This course is over: its last session ended {day_text(ended)}. "
+            "The agenda below is how it was planned."
+        )
     for index, event in enumerate(agenda.events, start=1):
         yield ""
         facts = [f"Event {index}"]
@@ -104,7 +130,7 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
         if not event.sessions:
             yield "  No sessions."
         for session in event.sessions:
-            yield from _session_lines(agenda, session)
+            yield from _session_lines(agenda, session, view)
     if agenda.unscheduled:
         yield ""
         yield "Not in any session:"
@@ -124,20 +150,24 @@ def agenda_lines(agenda: Agenda) -> Iterator[str]:
             yield f"  ! {one_line(warning)}"  # they quote the course's ids and zones
 
 
-def _session_lines(agenda: Agenda, session: SessionPlan) -> Iterator[str]:
-    from coursemate.agenda import duration, local_when, session_when, span
+def _session_lines(agenda: Agenda, session: SessionPlan, view: ViewerZone | None) -> Iterator[str]:
+    from coursemate.agenda import course_when, duration, local_when, session_when, slot
     from coursemate.course.text import one_line
 
     load = f"{session.planned_minutes} min planned"
     if session.length_minutes is not None:
         load = f"{session.planned_minutes} of {session.length_minutes} min planned"
-    yield f"  {session.label}: {session_when(session)} · {load}"
-    local = local_when(session, agenda.viewer)
-    if local:
-        yield f"  {' ' * len(session.label)}  {local}"
+    yield f"  {session.label}: {session_when(session, view)} · {load}"
+    other = (
+        local_when(session, agenda.viewer)
+        if view is None
+        else (f"course time: {c}" if (c := course_when(session, view)) else None)
+    )
+    if other:
+        yield f"  {' ' * len(session.label)}  {other}"
     for planned in session.modules:
         module = planned.module
-        when = span(planned.start, planned.end) if planned.start else "--:--"
+        when = slot(planned.start, planned.end, view)
         flag = "  ! overrun" if planned.overrun else ""
         yield (
             f"    {when:<13} {module.number}. {one_line(module.title)} "
@@ -147,7 +177,8 @@ def _session_lines(agenda: Agenda, session: SessionPlan) -> Iterator[str]:
         yield f"    {'':<13} ? unknown module '{one_line(unknown)}'"
     if not session.modules and not session.unknown_ids:
         yield "    No modules named."
-    if session.unallocated_minutes:
-        yield f"    {'':<13} Unallocated (breaks): {duration(session.unallocated_minutes)}"
+    if session.unplanned is not None:
+        when = slot(*session.unplanned, view)
+        yield f"    {when:<13} Unplanned time ({duration(session.unallocated_minutes)})"
     if session.overrun_minutes:
         yield f"    {'':<13} ! Overrun: {duration(session.overrun_minutes)} more than the session"

@@ -2,7 +2,8 @@
 
 Built here once, without Textual or Rich: the catch-up screen (``ui/screens/catchup.py``) and
 the catch-up report (``export.catchup_markdown``) only render it, so both list the same
-experiments in the same groups and order, under the same labels.
+experiments in the same groups and order, under the same labels, with the same reflection
+text, status history and the learner's notes on the course's modules and resources.
 
 An experiment the course no longer has (an *orphan*: its words were edited, which gives it a new
 key, or its assignment went away) stays under its module while that module's assignment is
@@ -17,7 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from coursemate.course.text import one_line
+from coursemate.course.keys import top_key
+from coursemate.course.text import clean, one_line
 from coursemate.progress.document import PROMPTS, REFLECTION_FIELDS
 
 if TYPE_CHECKING:
@@ -41,6 +43,7 @@ PROMPT_LABELS: dict[str, str] = {
 
 __all__ = [
     "GONE",
+    "NOTES",
     "ORPHANED",
     "PROMPTS",
     "PROMPT_LABELS",
@@ -49,11 +52,13 @@ __all__ = [
     "Checklist",
     "ChecklistEntry",
     "ChecklistGroup",
+    "ChecklistNote",
     "assignment_key_of",
     "build_checklist",
 ]
 
 ORPHANED = "No longer in the course"
+NOTES = "Notes"  # the part listing the learner's notes on modules and resources
 GONE = "no longer in the course"  # beside an orphaned experiment's text
 
 
@@ -80,6 +85,31 @@ class ChecklistEntry:
             return "own experiment"
         return GONE if self.gone else "suggested"
 
+    @property
+    def reflection(self) -> tuple[tuple[str, str], ...]:
+        """The written reflection fields, in form order: (label, text without escapes, its
+        line breaks kept and outer blank lines dropped)."""
+        written = self.state.reflection if self.state is not None else {}
+        parts = ((name, clean(written.get(name, "")).strip()) for name in REFLECTION_FIELDS)
+        return tuple((REFLECTION_LABELS[name], text) for name, text in parts if text)
+
+    @property
+    def unwritten(self) -> tuple[str, ...]:
+        """The labels of the reflection fields still empty, in form order."""
+        done = {label for label, _text in self.reflection}
+        return tuple(
+            REFLECTION_LABELS[name]
+            for name in REFLECTION_FIELDS
+            if REFLECTION_LABELS[name] not in done
+        )
+
+    @property
+    def history(self) -> str:
+        """``planned 2025-11-07 → running 2025-11-10``: each status with the day it was entered,
+        in the order it happened (the store keeps them in that order)."""
+        dates = self.state.status_dates if self.state is not None else {}
+        return " → ".join(f"{status} {day}" for status, day in dates.items())
+
 
 @dataclass(frozen=True, slots=True)
 class ChecklistGroup:
@@ -92,8 +122,19 @@ class ChecklistGroup:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistNote:
+    """A note the learner wrote on a part of the course (module, resource, assignment...)."""
+
+    key: str
+    where: str  # one line: "Module 1 · Agile Product Management I", "Pre-reading · Scrum Guide"
+    title: str  # one line: the item's own title
+    text: str  # the note, without escapes, its line breaks kept
+
+
+@dataclass(frozen=True, slots=True)
 class Checklist:
     groups: tuple[ChecklistGroup, ...]
+    notes: tuple[ChecklistNote, ...] = ()
 
     @property
     def entries(self) -> list[ChecklistEntry]:
@@ -176,4 +217,39 @@ def build_checklist(
     ]
     if rest:
         groups.append(ChecklistGroup(None, tuple(rest)))
-    return Checklist(tuple(groups))
+    return Checklist(tuple(groups), _notes(course, store))
+
+
+_KIND_WORDS = {
+    "prereading": "Pre-reading",
+    "module": "Module",
+    "resource": "Resource",
+    "assignment": "Assignment",
+    "experiment": "Experiment",
+}
+
+
+def _notes(course: Course, store: LearnerState) -> tuple[ChecklistNote, ...]:
+    """Every note on an item the course has, in course order, each saying where it is."""
+    cid = course.identity
+    stored = store.stored_keys(cid)  # once: the class view builds hundreds of checklists
+    if not stored:
+        return ()
+    numbers = {m.key: m.number for m in course.modules}
+    found: list[ChecklistNote] = []
+    for item in course.items():
+        if item.key not in stored:
+            continue
+        text = clean(store.note(cid, item.key)).strip()
+        if not text:
+            continue
+        title = one_line(item.title) or "(untitled)"
+        if item.kind == "module":
+            where = f"Module {numbers[item.key]} · {title}"
+        elif item.kind == "prereading":
+            where = f"Pre-reading · {title}"
+        else:
+            number = numbers.get(top_key(item.key), "?")
+            where = f"Module {number} · {_KIND_WORDS[item.kind]} · {title}"
+        found.append(ChecklistNote(item.key, where, title, text))
+    return tuple(found)

@@ -49,7 +49,8 @@ Item = dict[str, Any]  # an item's registers and maps of registers, by name
 class ExperimentState:
     key: str
     status: Status
-    status_dates: dict[str, str] = field(default_factory=dict)  # status -> ISO date entered
+    # status -> ISO date entered, in the order they were entered
+    status_dates: dict[str, str] = field(default_factory=dict)
     reflection: dict[str, str] = field(default_factory=dict)  # REFLECTION_FIELDS -> text
 
     @property
@@ -279,11 +280,14 @@ class LearnerState:
             item = self._item(course_id, key)
             if _value(item, "chosen") is not True:
                 return None
-            dates = {
-                status: reg["value"]
+            # In the order they happened: each register's stamp says when the status was
+            # entered (the file keeps maps sorted by name, which says nothing of time).
+            entered = sorted(
+                (reg["at"], status, reg["value"])
                 for status, reg in item.get("status_dates", {}).items()
                 if is_register(reg) and reg["value"]
-            }
+            )
+            dates = {status: day for _at, status, day in entered}
             reflection = {
                 name: reg["value"]
                 for name, reg in item.get("reflection", {}).items()

@@ -1,12 +1,13 @@
 """Writing an export (progress as Markdown or JSON, the catch-up report) to the learner's
-exports folder."""
+exports folder, or (the catch-up screen's ``x``) to a file the learner names."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from datetime import date
 
     from coursemate.course.model import Course
     from coursemate.progress.store import Store
@@ -37,10 +38,29 @@ def export_path(kind: ExportKind, course: Course, store: Store, data_dir: Path) 
 def write_export(kind: ExportKind, course: Course, store: Store, data_dir: Path) -> Path:
     """Write the export atomically and return where; OSError when the folder or file cannot
     be written."""
+    target = export_path(kind, course, store, data_dir)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return write_to(kind, course, store, target)
+
+
+def report_name(course: Course, store: Store, today: date) -> str:
+    """``pspo-ana-2025-11-20-catchup.md``: course code (else its id), learner and date."""
+    from coursemate.course.keys import slug
+
+    course_part = slug(course.code) or slug(course.identity, 60) or "course"
+    return f"{course_part}-{slug(store.learner) or 'learner'}-{today.isoformat()}-catchup.md"
+
+
+def write_to(kind: ExportKind, course: Course, store: Store, target: Path) -> Path:
+    """Write the export atomically to ``target`` (``~`` expanded, relative to the current
+    directory) and return the absolute path; OSError when it cannot be written there (no
+    such folder, a folder of that name, no permission). Folders are never created: a typo
+    in a path should be told, not made."""
     from coursemate.progress.atomic import write_atomic
 
-    target = export_path(kind, course, store, data_dir)
+    target = target.expanduser().absolute()
+    if target.is_dir():
+        raise IsADirectoryError(21, "that is a folder; add a file name", str(target))
     text = export_text(kind, course, store)
-    target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, (text.rstrip("\n") + "\n").encode("utf-8"))
     return target

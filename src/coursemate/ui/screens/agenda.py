@@ -1,4 +1,5 @@
-"""The agenda: the course's sessions with planned module times, breaks, overruns and warnings.
+"""The agenda: the course's sessions with planned module times, unplanned time, overruns and
+warnings, on the course's clock or (``z``) the viewer's.
 
 Built from ``coursemate.agenda`` (the same maths as ``coursemate agenda``). Course text is put
 into Rich ``Text`` cells, never parsed as markup.
@@ -6,7 +7,7 @@ into Rich ``Text`` cells, never parsed as markup.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich import box
@@ -25,11 +26,14 @@ from coursemate.agenda import (
     PlannedModule,
     SessionPlan,
     UnknownZoneError,
+    ViewerZone,
     build_agenda,
+    course_when,
+    day_text,
     duration,
     local_when,
     session_when,
-    span,
+    slot,
 )
 from coursemate.course.model import Course, Module
 from coursemate.course.text import one_line
@@ -37,23 +41,33 @@ from coursemate.plural import counted
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 
-def _when(planned: PlannedModule) -> str:
-    return span(planned.start, planned.end) if planned.start else "--:--"
+def _when(planned: PlannedModule, view: ViewerZone | None = None) -> str:
+    return slot(planned.start, planned.end, view)
 
 
 class AgendaScreen(Screen[None]):
-    """Read-only: scroll with the arrows, ``p`` presents from the first module."""
+    """Read-only: scroll with the arrows, ``z`` switches between the course's clock and the
+    viewer's, ``p`` presents from the first module."""
 
     CSS_PATH = "trainer.tcss"
     AUTO_FOCUS = "#agenda-scroll"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("p", "present", "Present"),
+        # One key, two bindings: ``check_action`` keeps the one that says where ``z`` goes.
+        Binding("z", "local_time", "Your time"),
+        Binding("z", "course_time", "Course time"),
     ]
 
-    def __init__(self, course: Course, tz: str | None = None) -> None:
+    def __init__(
+        self, course: Course, tz: str | None = None, *, now: datetime | None = None
+    ) -> None:
+        """``tz`` is the viewer's zone (default: the system's; tests fix it); ``now`` tells
+        whether the course is over (default: the real now)."""
         super().__init__()
         self.course = course
+        self.now = now
+        self.local_view = False  # False: each session's own clock; True: the viewer's
         self.zone_problem: str | None = None
         try:
             self.agenda: Agenda = build_agenda(course, tz)
@@ -61,12 +75,34 @@ class AgendaScreen(Screen[None]):
             # The app passes what the user typed; fall back to the system's zone and say so.
             self.zone_problem = f"{exc}; showing your computer's timezone instead"
             self.agenda = build_agenda(course, None)
-        spans = [_when(p) for s in self.agenda.sessions for p in s.modules]
+        viewer = self.agenda.viewer
+        spans = [
+            _when(p, view)
+            for view in (None, viewer)
+            for s in self.agenda.sessions
+            for p in s.modules
+        ]
         self._time_width = max((len(t) for t in spans), default=5)
+
+    @property
+    def view(self) -> ViewerZone | None:
+        """The clock times are shown on: None for each session's own."""
+        return self.agenda.viewer if self.local_view else None
 
     def compose(self) -> ComposeResult:
         yield Static(self._heading(), id="agenda-heading")
         with VerticalScroll(id="agenda-scroll"):
+            ended = self.agenda.ended(self.now or datetime.now().astimezone())
+            if ended is not None:
+                yield Static(
+                    Text(
+                        f"This course is over: its last session ended {day_text(ended)}. "
+                        "This is how it was planned.",
+                        style="italic",
+                    ),
+                    id="agenda-over",
+                    classes="agenda-section",
+                )
             warnings = self._warnings()
             if warnings is not None:
                 yield Static(warnings, id="agenda-warnings")
@@ -90,7 +126,11 @@ class AgendaScreen(Screen[None]):
         text = Text()
         text.append(one_line(self.agenda.title), style="bold")
         text.append("  agenda", style="dim")
-        text.append(f"\nYour timezone: {self.agenda.viewer.name}", style="dim")
+        name = one_line(self.agenda.viewer.name)
+        if self.local_view:
+            text.append(f"\nTimes in your timezone: {name} · z: the course's", style="dim")
+        else:
+            text.append(f"\nTimes in each session's timezone · z: yours ({name})", style="dim")
         return text
 
     def _warnings(self) -> Text | None:
@@ -123,14 +163,19 @@ class AgendaScreen(Screen[None]):
         return Text(" · ".join(parts))
 
     def _session(self, session: SessionPlan) -> RenderableType:
+        view = self.view
         title = Text(f"{session.label}  ", style="bold")
-        title.append(session_when(session))
-        local = local_when(session, self.agenda.viewer)
-        if local:
-            title.append(f"\n{' ' * (len(session.label) + 2)}{local}", style="dim")
+        title.append(session_when(session, view))
+        if view is None:
+            other = local_when(session, self.agenda.viewer)
+        else:
+            course = course_when(session, view)
+            other = f"course time: {course}" if course else None
+        if other:
+            title.append(f"\n{' ' * (len(session.label) + 2)}{other}", style="dim")
         table = self._module_table()
         for planned in session.modules:
-            when = _when(planned)
+            when = _when(planned, view)
             cells = self._module_cells(planned.module)
             if planned.overrun:
                 cells[-1].append("  overrun", style="bold red")
@@ -139,6 +184,12 @@ class AgendaScreen(Screen[None]):
             table.add_row(Text(""), Text(f"? unknown module '{one_line(unknown)}'"), Text(""))
         if not session.modules and not session.unknown_ids:
             table.add_row(Text(""), Text("No modules named.", style="dim"), Text(""))
+        if session.unplanned is not None:
+            table.add_row(
+                Text(slot(*session.unplanned, view), style="dim"),
+                Text("Unplanned time", style="dim italic"),
+                Text(duration(session.unallocated_minutes), style="dim"),
+            )
         summary = Text(f"{session.planned_minutes} min planned", style="dim")
         if session.length_minutes is not None:
             summary = Text(
@@ -146,7 +197,7 @@ class AgendaScreen(Screen[None]):
             )
         if session.unallocated_minutes:
             summary.append(
-                f" · unallocated (breaks): {duration(session.unallocated_minutes)}", style="dim"
+                f" · unplanned time: {duration(session.unallocated_minutes)}", style="dim"
             )
         if session.overrun_minutes:
             summary.append(
@@ -185,6 +236,25 @@ class AgendaScreen(Screen[None]):
         return text
 
     # --- actions ------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "local_time":
+            return not self.local_view
+        if action == "course_time":
+            return self.local_view
+        return True
+
+    async def _show(self, local: bool) -> None:
+        self.local_view = local
+        await self.recompose()
+        self.query_one("#agenda-scroll").focus()  # the old one went with the recompose
+        self.refresh_bindings()
+
+    async def action_local_time(self) -> None:
+        await self._show(True)
+
+    async def action_course_time(self) -> None:
+        await self._show(False)
 
     def action_back(self) -> None:
         self.dismiss()

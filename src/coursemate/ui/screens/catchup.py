@@ -1,5 +1,5 @@
-"""The catch-up screen: the checklist of chosen experiments by module, their reflections, the
-learner's prompts and catch-up date.
+"""The catch-up screen: the checklist of chosen experiments by module with the first lines of
+their reflections (enter reads all), the learner's notes, prompts and catch-up date.
 
 The checklist itself is built in ``coursemate.progress.checklist`` (no Textual), which the
 catch-up report renders too; the start-up reminder lives in ``coursemate.progress.catchup``.
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import on
@@ -26,26 +27,42 @@ from coursemate.course.text import clean, one_line
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
     GONE,
+    NOTES,
     ORPHANED,
     PROMPT_LABELS,
     PROMPTS,
     Checklist,
     ChecklistEntry,
     ChecklistGroup,
+    ChecklistNote,
     build_checklist,
 )
-from coursemate.progress.document import STATUSES, next_status
-from coursemate.ui.host import coursemate_app
+from coursemate.progress.document import STATUSES
 from coursemate.ui.screens.reflection import ReflectionScreen
 from coursemate.ui.store_edits import apply_change, request_save
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from coursemate.course.model import Course
     from coursemate.progress.catchup import Catchup
+    from coursemate.progress.document import Status
     from coursemate.progress.store import Store
 
 DATE_HINT = "enter sets it · empty: the course's date"
+NOTE_PREFIX = "note:"  # option ids of notes, so they never pass for an experiment's key
+PREVIEW_LINES = 2  # lines of a reflection or note shown before enter unfolds it
+
+
+def text_lines(parts: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """(label, line) pairs: each part's first line under its label, its further lines with
+    an empty label; the learner's text is already free of escapes (see checklist.py)."""
+    lines: list[tuple[str, str]] = []
+    for label, text in parts:
+        for number, line in enumerate(text.splitlines()):
+            lines.append((label if number == 0 else "", line))
+    return lines
 
 
 def when(day: date, today: date) -> str:
@@ -82,56 +99,105 @@ class ChecklistView(OptionList):
         OptionList.COMPONENT_CLASSES
         | {f"checklist--{status}" for status in STATUSES}
         | {"checklist--reflected", "checklist--missing", "checklist--own", "checklist--heading"}
-        | {"checklist--gone"}
+        | {"checklist--gone", "checklist--reflection", "checklist--label", "checklist--more"}
     )
 
-    def row(self, entry: ChecklistEntry) -> Table:
-        # A grid so long experiment texts wrap under themselves, not under the badges.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # OptionList's own enter, named: on an experiment or a note it unfolds the whole text.
+        Binding("enter", "select", "Read all"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.expanded: set[str] = set()  # option ids shown whole
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"checklist--{name}", partial=True)
+
+    def _grid(self) -> Table:
+        # A grid so long texts wrap under themselves, not under the badges.
         grid = Table.grid(padding=(0, 1), expand=True)
         grid.add_column(width=1)
         grid.add_column(width=7)
         grid.add_column(width=12)
         grid.add_column(ratio=1)
-        status_style = self.get_component_rich_style(f"checklist--{entry.status}", partial=True)
+        return grid
+
+    def row(self, entry: ChecklistEntry) -> Table:
+        grid = self._grid()
         if entry.reflected:
-            mark = Text(
-                "✓ reflected",
-                style=self.get_component_rich_style("checklist--reflected", partial=True),
-            )
+            mark = Text("✓ reflected", style=self._style("reflected"))
         else:
-            mark = Text(
-                "· to reflect",
-                style=self.get_component_rich_style("checklist--missing", partial=True),
-            )
+            mark = Text("· to reflect", style=self._style("missing"))
         text = Text()
         if entry.own:
-            text.append(
-                "own: ", style=self.get_component_rich_style("checklist--own", partial=True)
-            )
+            text.append("own: ", style=self._style("own"))
         text.append(entry.text)  # course or learner text: literal, never markup
         if entry.gone:
-            text.append(
-                f" ({GONE})", style=self.get_component_rich_style("checklist--gone", partial=True)
+            text.append(f" ({GONE})", style=self._style("gone"))
+        grid.add_row("", Text(entry.status, style=self._style(entry.status)), mark, text)
+        whole = entry.key in self.expanded
+        body = self.body(text_lines(entry.reflection), whole=whole)
+        if whole:
+            if entry.history:
+                body.append(f"\nStatus: {entry.history}", style=self._style("label"))
+            if entry.unwritten:
+                still = "Still to write" if entry.reflection else "Not reflected yet"
+                body.append(
+                    f"\n{still}: {', '.join(entry.unwritten)} · e reflects",
+                    style=self._style("more"),
+                )
+        if body.plain:
+            grid.add_row("", "", "", body)
+        return grid
+
+    def body(self, lines: list[tuple[str, str]], *, whole: bool) -> Text:
+        """The lines under an entry: all of them when ``whole``, else the first few, each cut
+        to one line, and how many more there are."""
+        shown = lines if whole else lines[:PREVIEW_LINES]
+        body = Text(no_wrap=not whole, overflow="fold" if whole else "ellipsis")
+        for number, (label, line) in enumerate(shown):
+            if number:
+                body.append("\n")
+            if label:
+                body.append(f"{label}: ", style=self._style("label"))
+            body.append(line, style=self._style("reflection"))
+        hidden = len(lines) - len(shown)
+        if hidden > 0:
+            body.append(
+                f"\n… {hidden} more line{'s' if hidden != 1 else ''} · enter reads all",
+                style=self._style("more"),
             )
-        grid.add_row("", Text(entry.status, style=status_style), mark, text)
+        return body
+
+    def note_row(self, note: ChecklistNote) -> Table:
+        # No status or reflection badges: where the note is, and its text under it.
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(width=1)
+        grid.add_column(ratio=1)
+        grid.add_row("", Text(note.where, style=self._style("label")))
+        lines = [("", line) for line in note.text.splitlines()]
+        grid.add_row("", self.body(lines, whole=NOTE_PREFIX + note.key in self.expanded))
         return grid
 
     def heading(self, group: ChecklistGroup) -> Text:
         module = group.module
         title = f"Module {module.number} · {one_line(module.title)}" if module else ORPHANED
-        return Text(title, style=self.get_component_rich_style("checklist--heading", partial=True))
+        return Text(title, style=self._style("heading"))
 
     def show(self, checklist: Checklist) -> None:
-        """Replace the options, keeping the highlight on the same experiment."""
+        """Replace the options, keeping the highlight on the same experiment or note."""
         previous = self.highlighted_option.id if self.highlighted_option is not None else None
         options: list[Option] = []
         for group in checklist.groups:
             options.append(Option(self.heading(group), disabled=True))
             options += [Option(self.row(e), id=e.key) for e in group.entries]
+        if checklist.notes:
+            options.append(Option(Text(NOTES, style=self._style("heading")), disabled=True))
+            options += [Option(self.note_row(n), id=NOTE_PREFIX + n.key) for n in checklist.notes]
         self.set_options(options)
-        target = (
-            previous if previous is not None else next((e.key for e in checklist.entries), None)
-        )
+        first = next((o.id for o in options if not o.disabled), None)
+        target = previous if previous is not None else first
         if target is not None:
             try:
                 self.highlighted = self.get_option_index(target)
@@ -149,7 +215,7 @@ class CatchupScreen(Screen[None]):
         Binding("e", "reflect", "Reflect"),
         Binding("s", "cycle_status", "Status"),
         Binding("d", "edit_date", "Set date"),
-        Binding("x", "export", "Export report"),
+        Binding("x", "export", "Save report"),
     ]
 
     def __init__(self, course: Course, store: Store, *, today: date | None = None) -> None:
@@ -212,7 +278,7 @@ class CatchupScreen(Screen[None]):
     def refresh_checklist(self) -> None:
         self.checklist = build_checklist(self.course, self.store)
         view = self.query_one(ChecklistView)
-        if self.checklist.total:
+        if self.checklist.total or self.checklist.notes:
             view.show(self.checklist)
         else:
             view.set_options(
@@ -258,13 +324,14 @@ class CatchupScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("reflect", "cycle_status"):
             return self.highlighted_key() is not None
-        if action == "export":
-            return coursemate_app(self) is not None
         return True
 
     def highlighted_key(self) -> str | None:
+        """The highlighted experiment's key; None on a note, a heading or nothing."""
         option = self.query_one(ChecklistView).highlighted_option
-        return option.id if option is not None and not option.disabled else None
+        if option is None or option.disabled or option.id is None:
+            return None
+        return None if option.id.startswith(NOTE_PREFIX) else option.id
 
     @on(OptionList.OptionHighlighted, "#catchup-list")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -272,8 +339,14 @@ class CatchupScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#catchup-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
+        """enter: the whole reflection or note, or back to its first lines."""
         event.stop()
-        self.action_reflect()
+        view = self.query_one(ChecklistView)
+        option_id = event.option.id
+        if option_id is None:
+            return
+        view.expanded.symmetric_difference_update({option_id})
+        view.show(self.checklist)
 
     def action_reflect(self) -> None:
         key = self.highlighted_key()
@@ -284,22 +357,47 @@ class CatchupScreen(Screen[None]):
         self.app.push_screen(screen, lambda _result: self.refresh_checklist())
 
     def action_cycle_status(self) -> None:
+        """``s``: the status picker, on the status the store holds now."""
+        from coursemate.ui.screens.status_picker import StatusPicker
+
         key = self.highlighted_key()
         entry = next((e for e in self.checklist.entries if e.key == key), None)
         if entry is None:
             return
         # From the store, not the list: another process's changes may have been merged since.
         state = self.store.experiment(self.course_id, entry.key)
-        status = next_status(state.status if state is not None else entry.status)
-        if self._apply(lambda: self.store.set_status(self.course_id, entry.key, status)):
-            self.refresh_checklist()
+        current = state.status if state is not None else entry.status
+
+        def picked(status: Status | None) -> None:
+            if status is None or status == current:
+                return
+            if self._apply(lambda: self.store.set_status(self.course_id, entry.key, status)):
+                self.refresh_checklist()
+
+        self.app.push_screen(StatusPicker(entry.text, current), picked)
 
     def action_edit_date(self) -> None:
         self.query_one("#catchup-date-input", Input).focus()
 
     def action_export(self) -> None:
-        if (app := coursemate_app(self)) is not None:
-            app.export("catchup")
+        """``x``: ask where to save the report (a name from the course code, the learner and
+        the date, in the current directory), write it there and say where it went."""
+        from pathlib import Path
+
+        from coursemate.ui.export_file import report_name, write_to
+        from coursemate.ui.screens.save_report import SaveReportScreen
+
+        today = self.today or date.today()
+        default = Path.cwd() / report_name(self.course, self.store, today)
+
+        def write(target: Path) -> Path:
+            return write_to("catchup", self.course, self.store, target)
+
+        def saved(path: Path | None) -> None:
+            if path is not None:
+                self.notify(str(path), title="Catch-up report saved", timeout=8, markup=False)
+
+        self.app.push_screen(SaveReportScreen(default, write), saved)
 
     def action_back(self) -> None:
         if self.store.dirty and not self.store.read_only:

@@ -27,6 +27,7 @@ DESCRIPTIONS: dict[str, str] = {
     # study screen and its tree
     "toggle_done": "mark the resource done (again: not done)",
     "toggle_chosen": "choose the experiment (again: unchoose)",
+    "unchoose": "unchoose the experiment",
     "toggle_expand": "expand or collapse the module",
     "expand_or_down": "expand, or go into the module",
     "collapse_or_parent": "collapse, or go to the parent",
@@ -37,7 +38,7 @@ DESCRIPTIONS: dict[str, str] = {
     "copy_link": "copy the link",
     "reflect": "write the chosen experiment's reflection",
     "edit_note": "write a note",
-    "cycle_status": "experiment status: planned → running → done → dropped",
+    "cycle_status": "set a chosen experiment's status: planned, running, done, dropped",
     "add_experiment": "add your own experiment to the assignment",
     "start_filter": "filter by titles, content and notes",
     "clear_filter": "clear the filter",
@@ -57,7 +58,11 @@ DESCRIPTIONS: dict[str, str] = {
     "reset_timer": "reset the timer to the module's planned time",
     # catch-up
     "edit_date": "set your catch-up date",
-    "export": "export the catch-up report (Markdown)",
+    "export": "save the catch-up report (Markdown; asks where)",
+    "select": "read a reflection or note whole, or fold it again",
+    # agenda
+    "local_time": "every time in your timezone",
+    "course_time": "or in each session's own",
     # reading plan
     "mark_done": "mark the item done; the plan is worked out again",
     "open_item": "show the item in the tree",

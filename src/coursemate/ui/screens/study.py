@@ -21,7 +21,6 @@ from textual.widgets import Input, Static
 from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.catchup import catchup
-from coursemate.progress.document import next_status
 from coursemate.progress.maths import CourseProgress, course_progress
 from coursemate.progress.plan import class_countdown, short_date
 from coursemate.progress.store import OwnExperiment
@@ -36,6 +35,7 @@ from coursemate.ui.widgets.syllabus_items import PrereadingGroup, TreeItem
 from coursemate.ui.widgets.syllabus_tree import SyllabusTree
 
 if TYPE_CHECKING:
+    from coursemate.progress.document import Status
     from coursemate.progress.store import Store
 
 
@@ -375,16 +375,25 @@ class StudyScreen(Screen[None]):
         self.app.push_screen(screen, lambda _result: self.changed(exp.key))
 
     def action_cycle_status(self) -> None:
+        """``s``: a picker of the four statuses (a cycle let one stray press undo "done")."""
         exp = self._chosen_experiment()
         if exp is None:
             return
+        from coursemate.ui.screens.status_picker import StatusPicker
+
         state = self.store.experiment(self.course_id, exp.key)
-        status = next_status(state.status if state is not None else "")
-        if apply_change(
-            self, self.store, lambda: self.store.set_status(self.course_id, exp.key, status)
-        ):
-            self.changed(exp.key)
-            self.notify(f"Status: {status}", timeout=2, markup=False)
+        current = state.status if state is not None else ""
+
+        def picked(status: Status | None) -> None:
+            if status is None or status == current:
+                return
+            if apply_change(
+                self, self.store, lambda: self.store.set_status(self.course_id, exp.key, status)
+            ):
+                self.changed(exp.key)
+                self.notify(f"Status: {status}", timeout=2, markup=False)
+
+        self.app.push_screen(StatusPicker(exp.text, current), picked)
 
     def action_add_experiment(self) -> None:
         assignment = self._assignment()

@@ -263,7 +263,7 @@ def experiment_markdown(ctx: DetailContext, exp: Experiment | OwnExperiment) -> 
     lines += [
         f"{BOX_CHECKED} Chosen · **Status:** {state.status}" + (f" ({dates})" if dates else "")
     ]
-    lines += ["", "*`s` moves it on (planned → running → done → dropped) · `e` reflects.*"]
+    lines += ["", "*`s` sets its status (planned, running, done, dropped) · `e` reflects.*"]
     if any(v.strip() for v in state.reflection.values()):
         lines += ["", "### Reflection"]
         for name in REFLECTION_FIELDS:

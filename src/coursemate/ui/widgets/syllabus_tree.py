@@ -111,9 +111,11 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         # so the footer names what space will do right now.
         Binding("space", "toggle_done", "Done", show=True),
         Binding("space", "toggle_chosen", "Choose", show=True),
+        Binding("space", "unchoose", "Unchoose", show=True),
         Binding("space", "toggle_expand", "Expand", show=False),
         Binding("enter", "toggle_done", "Done", show=False),
         Binding("enter", "toggle_chosen", "Choose", show=False),
+        Binding("enter", "unchoose", "Unchoose", show=False),
         Binding("enter", "toggle_expand", "Expand", show=False),
         Binding("right", "expand_or_down", "Expand", show=False),
         Binding("left", "collapse_or_parent", "Collapse", show=False),
@@ -121,7 +123,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
 
     # What ``check_action`` answers differently per node: the screen refreshes the footer
     # when one of these changes as the cursor moves.
-    DYNAMIC_ACTIONS = ("toggle_done", "toggle_chosen", "toggle_expand")
+    DYNAMIC_ACTIONS = ("toggle_done", "toggle_chosen", "unchoose", "toggle_expand")
 
     class Toggled(Message):
         """A resource was marked done/not done, or an experiment chosen/unchosen.
@@ -453,8 +455,13 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         item = self.cursor_item
         if action == "toggle_done":
             return isinstance(item, Resource)
-        if action == "toggle_chosen":
-            return isinstance(item, Experiment | OwnExperiment)
+        if action in ("toggle_chosen", "unchoose"):
+            # "Choose" on an experiment not chosen, "Unchoose" on a chosen one: the footer
+            # says what space will do.
+            if not isinstance(item, Experiment | OwnExperiment):
+                return False
+            chosen = self.store.is_chosen(self.course_id, item.key)
+            return chosen == (action == "unchoose")
         if action == "toggle_expand":
             node = self.cursor_node
             return node is not None and node.allow_expand
@@ -464,6 +471,9 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         if isinstance(item := self.cursor_item, Resource):
             done = not self.store.is_done(self.course_id, item.key)
             self._apply(lambda: self.store.set_done(self.course_id, item.key, done), item)
+
+    def action_unchoose(self) -> None:
+        self.action_toggle_chosen()
 
     def action_toggle_chosen(self) -> None:
         if isinstance(item := self.cursor_item, Experiment | OwnExperiment):
