@@ -51,7 +51,7 @@ async def test_opens_the_bundled_course_with_header_and_lazy_tree(tmp_path: Path
         screen = await study(pilot)
         header = str(screen.query_one("#header-course", Static).render())
         assert header.startswith("PSPO · Professional Scrum Product Owner")
-        assert header_text(screen) == "alice  Pre-reading 0/551 min · 0%"
+        assert header_text(screen) == "alice  Resources 0/551 min · 0%"
         tree = tree_of(screen)
         modules = [n for n in tree.root.children]
         assert [str(n.label).split(" ")[0] for n in modules] == [str(i) for i in range(1, 10)]
@@ -69,13 +69,13 @@ async def test_space_and_enter_toggle_a_resource_done(tmp_path: Path) -> None:
         await go(pilot, screen, FIRST)
         await pilot.press("space")
         assert app.store is not None and app.store.is_done(COURSE_ID, FIRST)
-        assert header_text(screen) == "alice  Pre-reading 11/551 min · 1%"
+        assert header_text(screen) == "alice  Resources 11/551 min · 1%"
         assert "✓" in str(tree_of(screen).cursor_node.label)  # type: ignore[union-attr]
         module_label = str(tree_of(screen).root.children[0].label)
         assert module_label.endswith("· 120 min · 1/2")
         await pilot.press("enter")
         assert not app.store.is_done(COURSE_ID, FIRST)
-        assert header_text(screen) == "alice  Pre-reading 0/551 min · 0%"
+        assert header_text(screen) == "alice  Resources 0/551 min · 0%"
         await pilot.press("enter")
     # Quitting saved it: a fresh store reads it from disk.
     assert store_on_disk(tmp_path).is_done(COURSE_ID, FIRST)
@@ -98,10 +98,10 @@ async def test_the_header_counts_items_when_no_resource_has_minutes(tmp_path: Pa
     app = make_app(tmp_path, course=write_course(tmp_path / "untimed.md", UNTIMED))
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
-        assert header_text(screen) == "alice  Pre-reading 0/2 items · 0%"
+        assert header_text(screen) == "alice  Resources 0/2 items · 0%"
         await go(pilot, screen, next(iter(screen.course.all_resources())).key)
         await pilot.press("space")
-        assert header_text(screen) == "alice  Pre-reading 1/2 items · 50%"
+        assert header_text(screen) == "alice  Resources 1/2 items · 50%"
 
 
 async def test_the_header_of_a_course_with_nothing_to_read(tmp_path: Path) -> None:
@@ -117,11 +117,11 @@ async def test_the_header_keeps_its_width_as_progress_grows(tmp_path: Path) -> N
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
         right = screen.query_one("#header-progress", Static)
-        widest = len("alice  Pre-reading 551/551 min · 100%") + right.styles.padding.left
+        widest = len("alice  Resources 551/551 min · 100%") + right.styles.padding.left
         assert right.region.width == widest
         await go(pilot, screen, FIRST)
         await pilot.press("space")  # 0 -> 11 minutes: one digit more, still the same box
-        assert header_text(screen) == "alice  Pre-reading 11/551 min · 1%"
+        assert header_text(screen) == "alice  Resources 11/551 min · 1%"
         assert right.region.width == widest
         header = screen.query_one("#progress-header")
         assert right.region.right == header.content_region.right  # at the header's end
@@ -400,7 +400,7 @@ async def test_l_switches_to_a_new_learner(tmp_path: Path) -> None:
             await pilot.pause()
             new = await study(pilot)
         assert app.store is not None and app.store.learner == "Bob"
-        assert header_text(new).startswith("Bob  Pre-reading 0/551")
+        assert header_text(new).startswith("Bob  Resources 0/551")
     assert store_on_disk(tmp_path, "alice").is_done(COURSE_ID, FIRST)
     from coursemate.progress.learners import default_learner
 

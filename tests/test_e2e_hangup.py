@@ -45,7 +45,7 @@ LEARNER = "e2e"
 REFERENCE_FIRST_PAINT = "Agile Product Management I"
 # Keys on the reference course: module 1's first resource, marked done.
 MARK_FIRST = ("Down", "Right", "Down", "Space")
-MARKED_FIRST = "Pre-reading 11/551 min · 1%"
+MARKED_FIRST = "Resources 11/551 min · 1%"
 # Module 2's first experiment, chosen, and its reflection form opened.
 TO_FIRST_EXPERIMENT = ("Down", "Down", "Right", *["Down"] * 5, "Right", "Down")
 REFLECTION = "Built a business model canvas"
@@ -392,7 +392,7 @@ def test_a_closed_terminal_exits_129_after_saving(tmp_path: Path, own_terminal: 
         pytest.skip(f"coursemate is not installed in this environment ({COURSEMATE})")
     child, master = _spawn_in_pty(tmp_path, own_terminal=own_terminal)
     try:
-        _read_until(master, b"Pre-reading 0/551 min", child.pid)
+        _read_until(master, b"Resources 0/551 min", child.pid)
         os.write(master, b"\x1b[B\x1b[C\x1b[B ")  # down, right, down, space: mark FIRST
         _read_until(master, MARKED_FIRST.encode(), child.pid)
     finally:

@@ -200,7 +200,7 @@ async def test_coursemate_mark_in_another_shell_shows_in_the_open_app(tmp_path: 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await study(pilot)
         await go(pilot, screen, M3[0])  # module 3 open: its children are on screen
-        assert header_text(screen) == "alice  Pre-reading 86/551 min · 15%"
+        assert header_text(screen) == "alice  Resources 86/551 min · 15%"
         assert module_label(screen, 3).endswith("· 120 min · 0/6")
 
         await coursemate_mark(tmp_path / "data", *M3)
@@ -230,7 +230,7 @@ async def test_a_write_merged_by_our_own_save_is_shown_too(tmp_path: Path) -> No
         assert not store.changed_on_disk()
 
         await until(pilot, "module 3 as 6/6", lambda: module_label(screen, 3).endswith("6/6 ✓"))
-        assert header_text(screen) == "alice  Pre-reading 126/551 min · 22%"
+        assert header_text(screen) == "alice  Resources 126/551 min · 22%"
 
 
 async def test_local_changes_newer_than_the_disk_keep_winning(
@@ -274,7 +274,7 @@ async def test_a_store_renamed_over_by_a_sync_engine_is_merged(tmp_path: Path) -
         os.replace(elsewhere.path, store.path)
 
         await until(pilot, "module 3 as 6/6", lambda: module_label(screen, 3).endswith("6/6 ✓"))
-        assert header_text(screen) == "alice  Pre-reading 126/551 min · 22%"
+        assert header_text(screen) == "alice  Resources 126/551 min · 22%"
         assert "✓" in label(screen, FIRST)  # ours stays
         assert label(screen, M3_EXPERIMENT).startswith("☑")
         # And the file gets what the copy lacked, without a key pressed.
@@ -393,7 +393,7 @@ async def test_a_store_from_a_newer_coursemate_is_told_once_and_left_alone(
 def test_end_to_end_mark_in_a_second_window(terminal: Terminal, dirs: dict[str, Path]) -> None:
     terminal.run(f"{COURSEMATE} --learner e2e; echo EXIT=$?")
     terminal.wait_for("3 Value-Driven Development · 120 min · 0/6")
-    terminal.wait_for("Pre-reading 0/551 min · 0%")
+    terminal.wait_for("Resources 0/551 min · 0%")
     # A second shell in a second window of the same session (same data directories).
     terminal.tmux(
         "new-window", "-d", "-n", "other", "-t", terminal.name,
@@ -403,7 +403,7 @@ def test_end_to_end_mark_in_a_second_window(terminal: Terminal, dirs: dict[str, 
     other.run(f"{COURSEMATE} mark --learner e2e {' '.join(M3)}; echo MARKED=$?")
     other.wait_for("MARKED=0")
     terminal.wait_for("3 Value-Driven Development · 120 min · 6/6 ✓")
-    terminal.wait_for("Pre-reading 115/551 min · 20%")
+    terminal.wait_for("Resources 115/551 min · 20%")
     terminal.keys("q")
     terminal.wait_for("EXIT=0")
     terminal.assert_restored()

@@ -24,6 +24,7 @@ COMMANDS: dict[str, str] = {
     "import": "import_",
     "agenda": "agenda",
     "class": "class_",
+    "plan": "plan",
 }
 
 

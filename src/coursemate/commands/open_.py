@@ -14,6 +14,7 @@ from coursemate.commands.common import (
     add_site_url_argument,
     add_store_arguments,
 )
+from coursemate.commands.plan import iso_date
 from coursemate.gc_policy import pause_for_start
 from coursemate.ui.options import AppOptions
 
@@ -41,6 +42,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         dest="class_dir",
         metavar="DIR",
         help="open on the Class screen: the class's progress from its shared folder DIR",
+    )
+    parser.add_argument(
+        "--today",
+        type=iso_date,
+        metavar="YYYY-MM-DD",
+        help="count the class countdown and the reading plan from this day",
     )
     parser.set_defaults(func=run)
 
@@ -73,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
+        today=args.today,
         now=args.now,
         class_dir=class_dir,
         prefetched=prefetched,

@@ -2,6 +2,7 @@
 
 A parent never counts itself: a module's figures come only from its resources, pre-reading's
 from its items, and the overall figures from every pre-reading item and every resource.
+The header names pre-reading (``syllabusBefore``) and the modules' resources apart.
 Percent is by minutes (what the header shows, "35/551 min · 6%"), by items when nothing has a
 duration, and never reaches 100 while something is unfinished.
 """
@@ -50,6 +51,11 @@ class CourseProgress:
     overall: ModuleProgress
     order: tuple[str, ...] = ()  # resource keys in course order
     done: frozenset[str] = frozenset()
+
+    @property
+    def resources(self) -> ModuleProgress:
+        """The modules' resources together (pre-reading apart)."""
+        return _sum("resources", self.modules.values())
 
     def next_unfinished(self) -> str | None:
         """The first resource (pre-reading first) not yet done, in course order."""

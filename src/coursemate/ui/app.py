@@ -12,6 +12,7 @@ signal (see ui/shutdown.py).
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -112,6 +113,10 @@ class CoursemateApp(App[int]):
         self._reloading = False
         self._store_seen: tuple[Store | None, int, int] = (None, 0, 0)
         self._last_watch_error: str | None = None
+
+    def today(self) -> date:
+        """``--today`` (trainers preparing ahead, tests), else the real date."""
+        return self.options.today or date.today()
 
     @property
     def site_url(self) -> str | None:
@@ -222,11 +227,9 @@ class CoursemateApp(App[int]):
 
     def _remind_of_catchup(self, course: Course, store: Store) -> None:
         """Once per start: the catch-up is near or past and reflections are missing."""
-        from datetime import date
-
         from coursemate.progress.catchup import catchup_reminder
 
-        message = catchup_reminder(course, store, date.today())
+        message = catchup_reminder(course, store, self.today())
         if message:
             self.notify(message, title="Catch-up", timeout=12, markup=False)
 

@@ -30,6 +30,7 @@ class CourseCommands(Provider):
             study.action_next_unfinished,
         )
         yield "Reading list", "every resource in a sortable table (r)", study.action_reading_list
+        yield "Reading plan", "what to read each day until the class (P)", study.action_plan
         yield "Switch learner", "pick or create a learner profile (l)", study.action_switch_learner
         yield (
             "Filter",

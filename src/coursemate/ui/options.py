@@ -7,7 +7,7 @@ Textual is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +32,7 @@ class AppOptions:
     # ``--now``: the presenter's clock starts at this moment (aware) and runs on from there,
     # so a trainer can rehearse a class day; None is the real time.
     now: datetime | None = None
+    today: date | None = None  # --today: the header's countdown and the plan count from it
     # The read of the first course, started before Textual was imported (``course.cache.
     # prefetch`` with the same path, site URL and cache dir the app would use): the app takes
     # this result for its first course instead of reading it again.

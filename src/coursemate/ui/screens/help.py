@@ -31,7 +31,9 @@ DESCRIPTIONS: dict[str, str] = {
     "toggle_expand": "expand or collapse the module",
     "expand_or_down": "expand, or go into the module",
     "collapse_or_parent": "collapse, or go to the parent",
-    "next_unfinished": "jump to the next unfinished resource in course order",
+    "next_unfinished": "next to do after the cursor: unread, chosen experiments, reflections",
+    "previous_unfinished": "previous to do, before the cursor",
+    "plan": "reading plan: what to read each day until the class",
     "open_link": "open the link in your browser (http/https only)",
     "copy_link": "copy the link",
     "reflect": "write the chosen experiment's reflection",
@@ -61,6 +63,10 @@ DESCRIPTIONS: dict[str, str] = {
     # agenda
     "local_time": "every time in your timezone",
     "course_time": "or in each session's own",
+    # reading plan
+    "mark_done": "mark the item done; the plan is worked out again",
+    "open_item": "show the item in the tree",
+    "ask_minutes": "how many minutes you have: marks what fits",
     # reading list
     "unfinished": "show only unfinished items, or everything",
     "sort": "sort by the next column (click a header to sort by it)",

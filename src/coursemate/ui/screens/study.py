@@ -7,6 +7,7 @@ from the store and the tree, header and pane are relabelled from it. Saving is t
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -19,8 +20,11 @@ from textual.widgets import Input, Static
 
 from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
+from coursemate.progress.catchup import catchup
 from coursemate.progress.maths import CourseProgress, course_progress
+from coursemate.progress.plan import class_countdown, short_date
 from coursemate.progress.store import OwnExperiment
+from coursemate.progress.upnext import up_next
 from coursemate.ui.commands import CourseCommands
 from coursemate.ui.host import coursemate_app
 from coursemate.ui.store_edits import apply_change
@@ -59,7 +63,6 @@ DYNAMIC_ACTIONS = (
     "add_experiment",
     "clear_filter",
     "warnings",
-    "next_unfinished",
 )
 
 
@@ -82,6 +85,7 @@ class StudyScreen(Screen[None]):
     COMMANDS: ClassVar = {CourseCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next_unfinished", "Next"),
+        Binding("N", "previous_unfinished", "Previous", show=False),
         Binding("o", "open_link", "Open"),
         Binding("c", "copy_link", "Copy", show=False),
         Binding("e", "reflect", "Reflect"),
@@ -96,6 +100,7 @@ class StudyScreen(Screen[None]):
         Binding("g", "agenda", "Agenda"),
         Binding("p", "presenter", "Presenter"),
         Binding("C", "catchup", "Catch-up"),
+        Binding("P", "plan", "Plan", show=False),
     ]
 
     filter_text: var[str] = var("")
@@ -117,7 +122,13 @@ class StudyScreen(Screen[None]):
     # --- layout ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield ProgressHeader(self.course, self.store.learner, self.progress.overall)
+        yield ProgressHeader(
+            self.course,
+            self.store.learner,
+            self.progress,
+            countdown=class_countdown(self.course, self.today()),
+            next_title=self.next_title(),
+        )
         with Horizontal(id="study-body"):
             with Vertical(id="study-left"):
                 yield Input(placeholder="Filter titles, content, notes…", id="filter")
@@ -125,6 +136,26 @@ class StudyScreen(Screen[None]):
                 yield SyllabusTree(self.course, self.store, self.progress, id="syllabus")
             yield DetailPane(id="detail")
         yield KeysFooter()
+
+    def today(self) -> date:
+        """The app's ``--today``, else the real date."""
+        app = coursemate_app(self)
+        return app.today() if app is not None else date.today()
+
+    def next_title(self) -> str:
+        """What comes first in course order, for the header: an unread resource (counted
+        already), else a chosen experiment to run or reflect on."""
+        key = self.progress.next_unfinished()
+        if key is None:
+            key = up_next(self.course, self.store).first
+        return self.title_of(key) if key is not None else ""
+
+    def title_of(self, key: str) -> str:
+        found = self.course.find(key)
+        if found is not None:
+            return item_title(found)
+        own = (o for o in self.store.own_experiments(self.course_id) if o.key == key)
+        return next((o.text for o in own), key)
 
     @property
     def syllabus(self) -> SyllabusTree:
@@ -201,7 +232,7 @@ class StudyScreen(Screen[None]):
         else:
             self.progress = course_progress(self.course, done, since=self.progress, changed=keys)
         self.syllabus.update_progress(self.progress, keys)
-        self.query_one(ProgressHeader).set_progress(self.progress.overall)
+        self.query_one(ProgressHeader).set_progress(self.progress, self.next_title())
         self.selected = self.syllabus.cursor_item
 
     def refresh_all(self) -> None:
@@ -274,8 +305,6 @@ class StudyScreen(Screen[None]):
             return bool(self.filter_text) or self.query_one("#filter", Input).display
         if action == "warnings":
             return bool(self.course.warnings)
-        if action == "next_unfinished":
-            return self.progress.next_unfinished() is not None
         return True
 
     # --- actions --------------------------------------------------------------------------
@@ -289,13 +318,21 @@ class StudyScreen(Screen[None]):
         return False
 
     def action_next_unfinished(self) -> None:
+        self._continue(backwards=False)
+
+    def action_previous_unfinished(self) -> None:
+        self._continue(backwards=True)
+
+    def _continue(self, *, backwards: bool) -> None:
+        """The next thing to do after the cursor (``backwards``: before it), wrapping round:
+        unread resources, else chosen experiments to run, else to reflect on (see upnext)."""
         # From the store, not ``self.progress``: a toggle just before may not be counted yet.
-        done = self.store.done_keys(self.course_id)
-        key = course_progress(self.course, done).next_unfinished()
+        todo = up_next(self.course, self.store)
+        key = todo.after(item_key(self.selected), backwards=backwards)
         if key is None:
-            self.notify(
-                "Every resource and pre-reading item is done.", title="All done", markup=False
-            )
+            when = catchup(self.course, self.store).when
+            on = f" — catch-up on {short_date(when, self.today())}" if when is not None else ""
+            self.notify(f"All done{on}", title="Nothing left", markup=False)
             return
         if self.filter_text:
             self.action_clear_filter()
@@ -482,3 +519,13 @@ class StudyScreen(Screen[None]):
         from coursemate.ui.screens.catchup import CatchupScreen
 
         self.app.push_screen(CatchupScreen(self.course, self.store), lambda _r: self.refresh_all())
+
+    def action_plan(self) -> None:
+        from coursemate.ui.screens.plan import PlanScreen
+
+        def back(key: str | None) -> None:
+            self.refresh_all()
+            if key is not None:
+                self.go_to(key)
+
+        self.app.push_screen(PlanScreen(self.course, self.store, self.today()), back)
