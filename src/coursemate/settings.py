@@ -48,7 +48,7 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[str]]:
         return Settings(), [f"could not read settings {path}: {exc.strerror or exc}"]
     try:
         data = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
         return Settings(), [f"settings {path} are not valid JSON ({exc}); using defaults"]
     if not isinstance(data, dict):
         return Settings(), [f"settings {path} should hold a JSON object; using defaults"]

@@ -1,0 +1,94 @@
+"""Found by trying to break what landed with #15.4-7, #16.1-5 and #17: hostile timers and
+settings files in the config folder, hostile conflict copies in a data folder, hostile files
+in a class folder, odd ``--now`` and ``learners --use`` values. Each test failed before its fix."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from coursemate.progress.timers import TIMERS_FILE, TimerBoard
+from helpers import FakeClock
+
+CLASS_DAY = datetime.fromisoformat("2025-11-07T09:02+00:00").timestamp()
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def _timers_file(folder: Path, entry: dict[str, object]) -> None:
+    day = date.fromtimestamp(CLASS_DAY).isoformat()
+    data = {"version": 1, "day": day, "courses": {"c": {"m1": entry}}}
+    (folder / TIMERS_FILE).write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        # Each finite, together infinite: the countdown raised OverflowError.
+        ({"run_seconds": 1.7e308, "running_since": -1.7e308}, "run_seconds"),
+        # A countdown 304 digits long.
+        ({"run_seconds": 1e300, "running_since": None}, "run_seconds"),
+        # "Running" yet frozen for ever: the start is far in the future.
+        ({"run_seconds": 0, "running_since": 1e300}, "running_since"),
+        ({"run_seconds": 0, "running_since": -1e300}, "running_since"),
+    ],
+)
+def test_timer_values_no_day_holds_are_refused_with_their_path(
+    tmp_path: Path, entry: dict[str, object], field: str
+) -> None:
+    _timers_file(tmp_path, entry)
+    board, problems = TimerBoard.load(tmp_path, "c", FakeClock(CLASS_DAY))
+    assert len(problems) == 1
+    assert f"courses.c.m1.{field}" in problems[0]
+    assert str(tmp_path / TIMERS_FILE) in problems[0]
+    timer = board.timer("m1", 30)
+    assert timer.display() == "30:00"
+    assert board.running() == []
+
+
+def test_a_timers_file_nested_thousands_deep_is_ignored_with_a_warning(tmp_path: Path) -> None:
+    (tmp_path / TIMERS_FILE).write_text(DEEP, encoding="utf-8")
+    board, problems = TimerBoard.load(tmp_path, "c", FakeClock(CLASS_DAY))
+    assert len(problems) == 1 and "nested too deeply" in problems[0]
+    assert board.running() == []
+
+
+def _coursemate(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "coursemate", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COURSEMATE_")}
+    env.update(
+        HOME=str(tmp_path / "home"),
+        XDG_DATA_HOME=str(tmp_path / "xdg-data"),
+        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
+        XDG_CACHE_HOME=str(tmp_path / "xdg-cache"),
+        COURSEMATE_CONFIG_DIR=str(tmp_path / "config"),
+        COURSEMATE_CACHE_DIR=str(tmp_path / "cache"),
+    )
+    env.update(extra)
+    return env
+
+
+def test_a_settings_file_nested_thousands_deep_is_a_message_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "settings.json").write_text(DEEP, encoding="utf-8")
+    result = _coursemate("progress", "--learner", "ann", env=_env(tmp_path))
+    assert "Traceback" not in result.stderr
+    assert "settings.json" in result.stderr and "using defaults" in result.stderr
+    assert "Overall" in result.stdout
