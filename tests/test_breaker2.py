@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from coursemate.progress.timers import TIMERS_FILE, TimerBoard
-from helpers import FakeClock
+from helpers import COURSE_ID, FIRST, SECOND, FakeClock
 
 CLASS_DAY = datetime.fromisoformat("2025-11-07T09:02+00:00").timestamp()
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -92,3 +92,23 @@ def test_a_settings_file_nested_thousands_deep_is_a_message_not_a_traceback(
     assert "Traceback" not in result.stderr
     assert "settings.json" in result.stderr and "using defaults" in result.stderr
     assert "Overall" in result.stdout
+
+
+def test_a_conflict_copy_holding_another_learners_store_is_not_merged(tmp_path: Path) -> None:
+    """Bob's store copied under a Syncthing conflict name of alice's: his marks stayed hers."""
+    from coursemate.progress.store import Store
+
+    alice = Store.open(tmp_path, "alice")
+    alice.set_done(COURSE_ID, FIRST, True)
+    alice.save()
+    bob = Store.open(tmp_path, "bob")
+    bob.set_done(COURSE_ID, SECOND, True)
+    bob.save()
+    copy = tmp_path / f"{alice.path.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
+    copy.write_bytes(bob.path.read_bytes())
+
+    again = Store.open(tmp_path, "alice")
+    assert again.done_keys(COURSE_ID) == {FIRST}
+    assert copy.exists(), "left where it is"
+    assert any("another learner's store" in m and str(copy) in m for m in again.messages)
+    assert SECOND not in alice.path.read_text(encoding="utf-8")
