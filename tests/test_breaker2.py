@@ -112,3 +112,36 @@ def test_a_conflict_copy_holding_another_learners_store_is_not_merged(tmp_path: 
     assert copy.exists(), "left where it is"
     assert any("another learner's store" in m and str(copy) in m for m in again.messages)
     assert SECOND not in alice.path.read_text(encoding="utf-8")
+
+
+def test_class_skips_a_named_pipe_and_links_out_of_the_folder(tmp_path: Path) -> None:
+    """A FIFO (or a link to /dev/tty) hung ``class`` for ever; a link out of the shared folder
+    showed the trainer's own files as a learner's."""
+    import os
+
+    from coursemate.progress.store import Store
+
+    data, shared = tmp_path / "data", tmp_path / "class"
+    ann = Store.open(data, "ann")
+    ann.set_done(COURSE_ID, FIRST, True)
+    ann.save()
+    trainer = Store.open(data, "trainer")
+    trainer.set_done(COURSE_ID, FIRST, True)
+    trainer.save()
+    shared.mkdir()
+    (shared / "ann.json").write_bytes(ann.path.read_bytes())
+    os.mkfifo(shared / "pipe.json")
+    (shared / "mine.json").symlink_to(trainer.path)
+    (shared / "again.json").symlink_to("ann.json")  # inside the folder: read as usual
+    result = subprocess.run(
+        [sys.executable, "-m", "coursemate", "class", "--from", str(shared)],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "pipe.json: not a regular file" in result.stdout
+    assert "mine.json: a link to a file outside the folder" in result.stdout
+    assert "trainer" not in result.stdout
+    assert "ann" in result.stdout and "again.json" not in result.stdout
