@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from coursemate.progress.timers import TIMERS_FILE, TimerBoard
-from helpers import COURSE_ID, FIRST, SECOND, FakeClock
+from helpers import (
+    COURSE_ID,
+    FIRST,
+    SECOND,
+    FakeClock,
+    no_traceback,
+    run,
+)
 
 CLASS_DAY = datetime.fromisoformat("2025-11-07T09:02+00:00").timestamp()
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -145,3 +152,14 @@ def test_class_skips_a_named_pipe_and_links_out_of_the_folder(tmp_path: Path) ->
     assert "mine.json: a link to a file outside the folder" in result.stdout
     assert "trainer" not in result.stdout
     assert "ann" in result.stdout and "again.json" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "value", ["9999-12-31T23:59:58+00:00", "0001-01-01T00:00-23:59", "1969-12-31T23:59+00:00"]
+)
+def test_now_refuses_a_year_the_running_clock_would_leave(value: str) -> None:
+    """``--now 9999-12-31T23:59:58+00:00`` then ``p``: 'year 10000 is out of range'."""
+    result = run("--now", value)
+    assert result.returncode == 2
+    assert f"argument --now: '{value}': the year should be from 1970 to 9998" in result.stderr
+    no_traceback(result)
