@@ -163,3 +163,19 @@ def test_now_refuses_a_year_the_running_clock_would_leave(value: str) -> None:
     assert result.returncode == 2
     assert f"argument --now: '{value}': the year should be from 1970 to 9998" in result.stderr
     no_traceback(result)
+
+
+def test_learners_use_of_a_name_nobody_has_says_who_there_is(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``learners --use carrol`` (a typo for carol) made carrol every command's learner
+    without a word."""
+    from coursemate.cli import main
+
+    data = str(tmp_path / "data")
+    assert main(["mark", FIRST, "--learner", "carol", "--data-dir", data]) == 0
+    capsys.readouterr()
+    assert main(["learners", "--use", "carrol", "--data-dir", data]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "the default learner is now carrol\n"
+    assert "no learner 'carrol' yet (learners: carol)" in captured.err
