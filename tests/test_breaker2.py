@@ -179,3 +179,23 @@ def test_learners_use_of_a_name_nobody_has_says_who_there_is(
     captured = capsys.readouterr()
     assert captured.out == "the default learner is now carrol\n"
     assert "no learner 'carrol' yet (learners: carol)" in captured.err
+
+
+def test_a_named_pipe_for_a_timers_file_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """The presenter opened the timers file and waited for a writer for ever."""
+    import os
+
+    os.mkfifo(tmp_path / TIMERS_FILE)
+    board, problems = TimerBoard.load(tmp_path, "c", FakeClock(CLASS_DAY))
+    assert problems == [
+        f"presenter timers {tmp_path / TIMERS_FILE}: not a regular file; starting fresh"
+    ]
+    assert board.running() == []
+
+
+def test_a_huge_timers_file_is_ignored_without_being_read_whole(tmp_path: Path) -> None:
+    (tmp_path / TIMERS_FILE).write_bytes(b" " * (2**20 + 1))
+    _board, problems = TimerBoard.load(tmp_path, "c", FakeClock(CLASS_DAY))
+    assert problems == [
+        f"presenter timers {tmp_path / TIMERS_FILE}: larger than 1 MB; ignored, timers start fresh"
+    ]

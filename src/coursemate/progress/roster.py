@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 import threading
 import unicodedata
 from collections import Counter
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.text import one_line
+from coursemate.progress.atomic import NotRegularFileError, read_regular
 from coursemate.progress.checklist import build_checklist
 from coursemate.progress.document import (
     AT_FORMAT,
@@ -268,17 +268,11 @@ def _read_bytes(path: Path, root: Path) -> bytes | str:
     if path.is_symlink() and not path.resolve().is_relative_to(root):
         return "a link to a file outside the folder"
     try:
-        # Non-blocking: opening a named pipe (or a link to /dev/tty) waits for a writer for ever.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        raw = read_regular(path, MAX_STORE_BYTES + 1)
+    except NotRegularFileError:
+        return "not a regular file"
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
-    with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "not a regular file"
-        try:
-            raw = handle.read(MAX_STORE_BYTES + 1)
-        except OSError as exc:
-            return f"cannot be read: {exc.strerror or exc}"
     if len(raw) > MAX_STORE_BYTES:
         return f"larger than {MAX_STORE_BYTES // 2**20} MB"
     return raw

@@ -22,13 +22,14 @@ from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
 from coursemate.course.text import one_line
-from coursemate.progress.atomic import write_atomic
+from coursemate.progress.atomic import NotRegularFileError, read_regular, write_atomic
 
 Clock = Callable[[], float]  # seconds since the epoch
 Phase = Literal["ready", "running", "paused"]
 TIMERS_FILE = "presenter-timers.json"
 VERSION = 1
 WARNING_SECONDS = 10 * 60  # the last ten minutes show in the warning colour
+MAX_TIMERS_BYTES = 2**20  # a day's timers take a few kilobytes
 DAY_SECONDS = 24 * 60 * 60  # a file holds one day: no timer ran longer, none started further off
 
 
@@ -140,11 +141,17 @@ class TimerBoard:
         if path is None:
             return board, []
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, MAX_TIMERS_BYTES + 1)
         except FileNotFoundError:
             return board, []
+        except NotRegularFileError:
+            return board, [f"presenter timers {path}: not a regular file; starting fresh"]
         except OSError as exc:
             return board, [f"presenter timers {path}: {exc.strerror or exc}; starting fresh"]
+        if len(raw) > MAX_TIMERS_BYTES:
+            return board, [
+                f"presenter timers {path}: larger than 1 MB; ignored, timers start fresh"
+            ]
         try:
             board._read(raw)
         except TimerFileError as exc:
