@@ -199,3 +199,16 @@ def test_a_huge_timers_file_is_ignored_without_being_read_whole(tmp_path: Path) 
     assert problems == [
         f"presenter timers {tmp_path / TIMERS_FILE}: larger than 1 MB; ignored, timers start fresh"
     ]
+
+
+def test_a_data_dir_setting_that_is_not_text_is_reported_not_silently_dropped(
+    tmp_path: Path,
+) -> None:
+    """``"data_dir": ["~/Sync/coursemate"]``: marks went to the platform's folder, not the
+    synced one, without a word."""
+    (tmp_path / "config").mkdir()
+    settings = tmp_path / "config" / "settings.json"
+    settings.write_text(json.dumps({"data_dir": [str(tmp_path / "sync")]}), encoding="utf-8")
+    result = _coursemate("mark", FIRST, "--learner", "ann", env=_env(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert f"settings {settings}: data_dir should be text; ignored" in result.stderr
