@@ -212,3 +212,23 @@ def test_a_data_dir_setting_that_is_not_text_is_reported_not_silently_dropped(
     result = _coursemate("mark", FIRST, "--learner", "ann", env=_env(tmp_path))
     assert result.returncode == 0, result.stderr
     assert f"settings {settings}: data_dir should be text; ignored" in result.stderr
+
+
+def test_merged_conflicts_as_a_link_does_not_carry_copies_out_of_the_data_folder(
+    tmp_path: Path,
+) -> None:
+    from coursemate.progress.store import Store
+
+    data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    alice = Store.open(data, "alice")
+    alice.set_done(COURSE_ID, FIRST, True)
+    alice.save()
+    copy = data / f"{alice.path.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
+    copy.write_bytes(alice.path.read_bytes())
+    (data / "merged-conflicts").symlink_to(elsewhere)
+
+    again = Store.open(data, "alice")
+    assert list(elsewhere.iterdir()) == []
+    assert copy.exists()
+    assert any("could not be moved away" in m and "is a link" in m for m in again.messages)
