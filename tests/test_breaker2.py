@@ -101,24 +101,30 @@ def test_a_settings_file_nested_thousands_deep_is_a_message_not_a_traceback(
     assert "Overall" in result.stdout
 
 
+def _saved_store(data: Path, learner: str, key: str) -> Path:
+    """A learner's store file in ``data`` with ``key`` done."""
+    from coursemate.progress.store import Store
+
+    store = Store.open(data, learner)
+    store.set_done(COURSE_ID, key, True)
+    store.save()
+    return store.path
+
+
 def test_a_conflict_copy_holding_another_learners_store_is_not_merged(tmp_path: Path) -> None:
     """Bob's store copied under a Syncthing conflict name of alice's: his marks stayed hers."""
     from coursemate.progress.store import Store
 
-    alice = Store.open(tmp_path, "alice")
-    alice.set_done(COURSE_ID, FIRST, True)
-    alice.save()
-    bob = Store.open(tmp_path, "bob")
-    bob.set_done(COURSE_ID, SECOND, True)
-    bob.save()
-    copy = tmp_path / f"{alice.path.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
-    copy.write_bytes(bob.path.read_bytes())
+    alice = _saved_store(tmp_path, "alice", FIRST)
+    bob = _saved_store(tmp_path, "bob", SECOND)
+    copy = tmp_path / f"{alice.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
+    copy.write_bytes(bob.read_bytes())
 
     again = Store.open(tmp_path, "alice")
     assert again.done_keys(COURSE_ID) == {FIRST}
     assert copy.exists(), "left where it is"
     assert any("another learner's store" in m and str(copy) in m for m in again.messages)
-    assert SECOND not in alice.path.read_text(encoding="utf-8")
+    assert SECOND not in alice.read_text(encoding="utf-8")
 
 
 def test_class_skips_a_named_pipe_and_links_out_of_the_folder(tmp_path: Path) -> None:
@@ -126,19 +132,13 @@ def test_class_skips_a_named_pipe_and_links_out_of_the_folder(tmp_path: Path) ->
     showed the trainer's own files as a learner's."""
     import os
 
-    from coursemate.progress.store import Store
-
     data, shared = tmp_path / "data", tmp_path / "class"
-    ann = Store.open(data, "ann")
-    ann.set_done(COURSE_ID, FIRST, True)
-    ann.save()
-    trainer = Store.open(data, "trainer")
-    trainer.set_done(COURSE_ID, FIRST, True)
-    trainer.save()
+    ann = _saved_store(data, "ann", FIRST)
+    trainer = _saved_store(data, "trainer", FIRST)
     shared.mkdir()
-    (shared / "ann.json").write_bytes(ann.path.read_bytes())
+    (shared / "ann.json").write_bytes(ann.read_bytes())
     os.mkfifo(shared / "pipe.json")
-    (shared / "mine.json").symlink_to(trainer.path)
+    (shared / "mine.json").symlink_to(trainer)
     (shared / "again.json").symlink_to("ann.json")  # inside the folder: read as usual
     result = subprocess.run(
         [sys.executable, "-m", "coursemate", "class", "--from", str(shared)],
@@ -221,11 +221,9 @@ def test_merged_conflicts_as_a_link_does_not_carry_copies_out_of_the_data_folder
 
     data, elsewhere = tmp_path / "data", tmp_path / "elsewhere"
     elsewhere.mkdir()
-    alice = Store.open(data, "alice")
-    alice.set_done(COURSE_ID, FIRST, True)
-    alice.save()
-    copy = data / f"{alice.path.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
-    copy.write_bytes(alice.path.read_bytes())
+    alice = _saved_store(data, "alice", FIRST)
+    copy = data / f"{alice.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
+    copy.write_bytes(alice.read_bytes())
     (data / "merged-conflicts").symlink_to(elsewhere)
 
     again = Store.open(data, "alice")
