@@ -171,7 +171,7 @@ def test_a_bad_field_is_named_by_its_path(tmp_path: Path) -> None:
     board, problems = TimerBoard.load(tmp_path, "41711", clock)
     assert problems == [
         f"presenter timers {tmp_path / TIMERS_FILE}: courses.41711.m1.run_seconds: should be a"
-        " number of seconds, 0 or more; ignored, timers start fresh"
+        " number of seconds from 0 to 86400; ignored, timers start fresh"
     ]
     assert board.timer("m1", 120).phase == "ready"
 

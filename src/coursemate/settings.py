@@ -48,11 +48,18 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[str]]:
         return Settings(), [f"could not read settings {path}: {exc.strerror or exc}"]
     try:
         data = json.loads(raw)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: arrays nested thousands deep
         return Settings(), [f"settings {path} are not valid JSON ({exc}); using defaults"]
     if not isinstance(data, dict):
         return Settings(), [f"settings {path} should hold a JSON object; using defaults"]
     known = {"theme", "site_url", "data_dir"}
+    # A setting of the wrong type is ignored, and said so: a data_dir written as a list would
+    # otherwise put learner data in the default folder instead of the synced one, silently.
+    wrong = [
+        f"settings {path}: {key} should be text; ignored"
+        for key in sorted(known)
+        if data.get(key) is not None and not isinstance(data[key], str)
+    ]
     return (
         Settings(
             theme=_text_or_none(data.get("theme")),
@@ -60,7 +67,7 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[str]]:
             data_dir=_text_or_none(data.get("data_dir")),
             extra={k: v for k, v in data.items() if k not in known},
         ),
-        [],
+        wrong,
     )
 
 

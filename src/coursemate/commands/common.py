@@ -61,7 +61,20 @@ def load(value: str | None, site_url: str | None = None) -> Course:
 
 
 def store_data_dir(args: argparse.Namespace) -> Path:
-    return paths.data_dir(getattr(args, "data_dir", None))
+    """The data directory; when it comes from the settings and they cannot be read, stderr
+    says so: else a damaged settings file would silently send learner data elsewhere."""
+    import os
+
+    override = getattr(args, "data_dir", None)
+    if not override and not os.environ.get(paths.DATA_DIR_ENV):
+        import sys
+
+        from coursemate.course.text import clean
+        from coursemate.settings import load_settings
+
+        for message in load_settings(paths.config_dir(None))[1]:
+            print(f"coursemate: {clean(message)}", file=sys.stderr)
+    return paths.data_dir(override)
 
 
 def open_store(args: argparse.Namespace, *, writes: bool = False, remember: bool = False) -> Store:

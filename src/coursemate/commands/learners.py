@@ -82,7 +82,7 @@ def course_titles(values: Iterable[str]) -> dict[str, str]:
 
 def _use(folder: Path, name: str) -> int:
     from coursemate.course.text import clean, one_line
-    from coursemate.progress.learners import remember_learner
+    from coursemate.progress.learners import list_learners, remember_learner
     from coursemate.progress.names import LearnerNameError, normalise_learner
 
     try:
@@ -90,7 +90,15 @@ def _use(folder: Path, name: str) -> int:
     except LearnerNameError as exc:
         raise CommandError(f"--use: {exc}", exit_code=2) from exc
     if not store_exists(folder, learner):
-        for line in new_learner_notes(folder, learner, writes=True):
+        notes = new_learner_notes(folder, learner, writes=True)
+        known = [one_line(s.name) for s in list_learners(folder)]
+        if not notes and known:
+            # A typo here makes the wrong learner the default of every later command: say so.
+            notes = [
+                f"no learner {one_line(learner)!r} yet (learners: {', '.join(known)}); "
+                "their store is made at their first change"
+            ]
+        for line in notes:
             print(f"coursemate: {clean(line)}", file=sys.stderr)
     try:
         remember_learner(folder, learner)

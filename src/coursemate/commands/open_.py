@@ -52,6 +52,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.set_defaults(func=run)
 
 
+NOW_YEARS = (1970, 9998)  # what --now accepts
+
+
 def _moment(text: str) -> datetime:
     """``--now``'s value: an ISO date and time that says its offset from UTC."""
     try:
@@ -62,6 +65,12 @@ def _moment(text: str) -> datetime:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not an ISO date and time with a UTC offset, such as"
             " 2025-11-07T10:14+00:00"
+        )
+    # The clock runs on from it and is shown in other zones: near year 1 or 9999 that leaves
+    # the calendar Python can hold (the presenter ended in a traceback).
+    if not NOW_YEARS[0] <= moment.year <= NOW_YEARS[1]:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: the year should be from {NOW_YEARS[0]} to {NOW_YEARS[1]}"
         )
     return moment
 

@@ -12,6 +12,7 @@ import contextlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
@@ -118,3 +119,21 @@ def remove_stale_temps(path: Path, *, backup: Path | None = None) -> None:
     for stale in stale_files:
         with contextlib.suppress(FileNotFoundError):
             stale.unlink()
+
+
+class NotRegularFileError(OSError):
+    """The path is a named pipe, a device or a socket: nothing to read as a file."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """Up to ``limit`` bytes of the regular file ``path``.
+
+    Opened without blocking and checked before reading: a named pipe, or a link to one or to
+    ``/dev/tty``, would otherwise wait for a writer for ever. ``NotRegularFileError`` for
+    those, ``OSError`` when the file cannot be read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with open(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotRegularFileError(f"{path}: not a regular file")
+        return handle.read(limit)

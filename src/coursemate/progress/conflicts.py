@@ -115,6 +115,10 @@ def file_away(copy: Path) -> Path:
     """Move a merged conflict copy into ``merged-conflicts/`` beside it, never over another
     file there; where it went. ``OSError`` when it cannot be moved."""
     folder = copy.parent / MERGED_FOLDER
+    if folder.is_symlink():
+        # Engines sync symlinks as symlinks: a link here would carry the learner's files out
+        # of the data folder, wherever it points.
+        raise NotADirectoryError(f"{folder} is a link, not a folder")
     folder.mkdir(exist_ok=True)
     target = folder / copy.name
     n = 1

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.text import one_line
+from coursemate.progress.atomic import NotRegularFileError, read_regular
 from coursemate.progress.checklist import build_checklist
 from coursemate.progress.document import (
     AT_FORMAT,
@@ -254,16 +255,22 @@ def _relative(path: Path, folder: Path) -> str:
     return one_line(str(path.relative_to(folder)))
 
 
-def _read_bytes(path: Path) -> bytes | str:
+def _read_bytes(path: Path, root: Path) -> bytes | str:
     """The file's bytes, or why they cannot be used (a temporary file, not JSON, too big,
-    unreadable). Runs in the reading threads: it only waits on the disk."""
+    unreadable, not a regular file, a link out of the folder ``root``, resolved). Runs in the
+    reading threads: it only waits on the disk."""
     if _temporary(path.name):
         return "a temporary file (it is still being written or synced)"
     if path.suffix.lower() != ".json":
         return "not a JSON file (learner stores and exports end in .json)"
+    # Sync engines carry symlinks as symlinks: one in a shared folder must not make the
+    # trainer's machine show its own files (a store, /proc/...) as a learner's.
+    if path.is_symlink() and not path.resolve().is_relative_to(root):
+        return "a link to a file outside the folder"
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_STORE_BYTES + 1)
+        raw = read_regular(path, MAX_STORE_BYTES + 1)
+    except NotRegularFileError:
+        return "not a regular file"
     except OSError as exc:
         return f"cannot be read: {exc.strerror or exc}"
     if len(raw) > MAX_STORE_BYTES:
@@ -273,7 +280,7 @@ def _read_bytes(path: Path) -> bytes | str:
 
 def read_class_file(path: Path, folder: Path, course_id: str) -> _Found | Skipped:
     """What one file holds for the course ``course_id``: a learner's document, or why not."""
-    return _classify(path, _read_bytes(path), folder, course_id)
+    return _classify(path, _read_bytes(path, folder.resolve()), folder, course_id)
 
 
 def _classify(path: Path, raw: bytes | str, folder: Path, course_id: str) -> _Found | Skipped:
@@ -406,7 +413,8 @@ def read_class(
     # of them first. Parsing and checking is Python work, done here once they are in: threads
     # parsing at the same time only took turns at the interpreter, and slowed it down.
     with ThreadPoolExecutor(READ_WORKERS) as pool:
-        contents = list(pool.map(_read_bytes, paths))
+        root = folder.resolve()
+        contents = list(pool.map(lambda path: _read_bytes(path, root), paths))
     results = [_classify(p, raw, folder, cid) for p, raw in zip(paths, contents, strict=True)]
     skipped = tuple(r for r in results if isinstance(r, Skipped))
     by_learner: dict[str, list[_Found]] = {}

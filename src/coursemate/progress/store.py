@@ -355,8 +355,16 @@ class Store(LearnerState):
             return False
         if disk.doc is None:
             return False  # gone meanwhile (the engine or another coursemate took it)
-        if copy.needs_owner_check and not self._names_me(disk.doc.get("learner")):
-            self._copies_left[copy.path] = disk.signature  # another learner's store
+        if not self._names_me(disk.doc.get("learner")):
+            # A real conflict copy is this learner's file; one that names another learner was
+            # put there by hand (or is another learner's store, for OneDrive's form): merging it
+            # would give this learner someone else's progress.
+            self._copies_left[copy.path] = disk.signature
+            if not copy.needs_owner_check:
+                self.messages.append(
+                    f"The {copy.engine} conflict copy {copy.path} is another learner's store; "
+                    f"it was left where it is, not merged into {self.path}."
+                )
             return False
         with self._lock:
             changed = self._merge_in(disk.doc)

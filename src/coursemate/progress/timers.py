@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any, Literal, TypeGuard
 
 from coursemate.course.text import one_line
-from coursemate.progress.atomic import write_atomic
+from coursemate.progress.atomic import NotRegularFileError, read_regular, write_atomic
 
 Clock = Callable[[], float]  # seconds since the epoch
 Phase = Literal["ready", "running", "paused"]
 TIMERS_FILE = "presenter-timers.json"
 VERSION = 1
 WARNING_SECONDS = 10 * 60  # the last ten minutes show in the warning colour
+MAX_TIMERS_BYTES = 2**20  # a day's timers take a few kilobytes
+DAY_SECONDS = 24 * 60 * 60  # a file holds one day: no timer ran longer, none started further off
 
 
 def format_seconds(seconds: int) -> str:
@@ -139,11 +141,17 @@ class TimerBoard:
         if path is None:
             return board, []
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, MAX_TIMERS_BYTES + 1)
         except FileNotFoundError:
             return board, []
+        except NotRegularFileError:
+            return board, [f"presenter timers {path}: not a regular file; starting fresh"]
         except OSError as exc:
             return board, [f"presenter timers {path}: {exc.strerror or exc}; starting fresh"]
+        if len(raw) > MAX_TIMERS_BYTES:
+            return board, [
+                f"presenter timers {path}: larger than 1 MB; ignored, timers start fresh"
+            ]
         try:
             board._read(raw)
         except TimerFileError as exc:
@@ -160,6 +168,8 @@ class TimerBoard:
             data = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as exc:
             raise TimerFileError("not UTF-8 text") from exc
+        except RecursionError as exc:
+            raise TimerFileError("nested too deeply to be a timers file") from exc
         except json.JSONDecodeError as exc:
             raise TimerFileError(
                 f"not valid JSON at line {exc.lineno}:{exc.colno} ({exc.msg})"
@@ -173,7 +183,8 @@ class TimerBoard:
         courses = data.get("courses")
         if not isinstance(courses, dict):
             raise TimerFileError("courses: should be an object")
-        for key, (run, since) in _course_states(courses.get(self.course_id, {}), self.course_id):
+        states = _course_states(courses.get(self.course_id, {}), self.course_id, self._clock())
+        for key, (run, since) in states:
             self._timers[key] = ModuleTimer(None, self._clock)
             self._timers[key].restore(run, since)
         self._others = {k: v for k, v in courses.items() if k != self.course_id}
@@ -213,8 +224,14 @@ class TimerBoard:
         return None
 
 
-def _course_states(value: object, course_id: str) -> list[tuple[str, tuple[float, float | None]]]:
-    """One course's saved timers, checked field by field (the path names the first bad one)."""
+def _course_states(
+    value: object, course_id: str, now: float
+) -> list[tuple[str, tuple[float, float | None]]]:
+    """One course's saved timers, checked field by field (the path names the first bad one).
+
+    Values a day's timers cannot hold are refused, not shown: more than a day of run time, or a
+    start more than a day from ``now``, would make the countdown hundreds of digits long, freeze
+    it, or overflow it (``inf`` seconds) when the two are added."""
     where = f"courses.{one_line(course_id)}"
     if not isinstance(value, dict):
         raise TimerFileError(f"{where}: should be an object")
@@ -225,10 +242,14 @@ def _course_states(value: object, course_id: str) -> list[tuple[str, tuple[float
             raise TimerFileError(f"{at}: should be an object")
         run = entry.get("run_seconds")
         since = entry.get("running_since")
-        if not _finite(run) or run < 0:
-            raise TimerFileError(f"{at}.run_seconds: should be a number of seconds, 0 or more")
-        if since is not None and not _finite(since):
-            raise TimerFileError(f"{at}.running_since: should be a time in seconds or null")
+        if not _finite(run) or not 0 <= run <= DAY_SECONDS:
+            raise TimerFileError(
+                f"{at}.run_seconds: should be a number of seconds from 0 to {DAY_SECONDS}"
+            )
+        if since is not None and not (_finite(since) and abs(now - since) <= DAY_SECONDS):
+            raise TimerFileError(
+                f"{at}.running_since: should be null or a time in seconds within a day of now"
+            )
         states.append((str(key), (float(run), float(since) if since is not None else None)))
     return states
 
