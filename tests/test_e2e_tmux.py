@@ -75,6 +75,14 @@ def test_markup_and_escapes_appear_literally(terminal: Terminal, tmp_path: Path)
     terminal.assert_restored()
 
 
+def test_a_rehearsal_at_now_is_on_that_day_for_the_header(terminal: Terminal) -> None:
+    terminal.run(f"{COURSEMATE} --learner e2e --now 2025-11-06T09:00+00:00; echo EXIT=$?")
+    terminal.wait_for("class tomorrow")
+    terminal.keys("q")
+    terminal.wait_for("EXIT=0")
+    terminal.assert_restored()
+
+
 def test_today_sets_the_header_countdown_and_the_plan(terminal: Terminal) -> None:
     terminal.run(f"{COURSEMATE} --learner e2e --today 2025-11-02; echo EXIT=$?")
     terminal.wait_for("class in 5 days")

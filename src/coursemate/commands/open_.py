@@ -89,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
         learner=args.learner,
         data_dir=Path(args.data_dir).expanduser() if args.data_dir else None,
         site_url=args.site_url,
-        today=args.today,
+        # A rehearsal at --now is on that day for the header and the plan too, unless --today
+        # says otherwise.
+        today=args.today or (args.now.date() if args.now is not None else None),
         now=args.now,
         class_dir=class_dir,
         prefetched=prefetched,
