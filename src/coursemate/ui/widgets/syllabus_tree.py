@@ -7,9 +7,8 @@ when it is first expanded, so a course with hundreds of modules opens as fast as
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from contextlib import suppress
-from itertools import pairwise
 from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from rich.style import Style
@@ -23,6 +22,7 @@ from coursemate.course.keys import top_key
 from coursemate.course.model import Assignment, Course, Experiment, Module, Resource
 from coursemate.progress.store import OwnExperiment
 from coursemate.ui.store_edits import apply_change
+from coursemate.ui.widgets.look_alike import LookAlikes
 from coursemate.ui.widgets.node_cached_tree import NodeCachedTree
 from coursemate.ui.widgets.syllabus_items import (
     Label,
@@ -55,23 +55,6 @@ def node_depth(node: Node) -> int:
     while parent is not None:
         depth, parent = depth + 1, parent.parent
     return depth
-
-
-def shared_starts(titles: Sequence[tuple[str, NodeID]]) -> dict[NodeID, int]:
-    """For each (title, id), the length of the longest start it shares with another,
-    different title: sorted, a title's longest shared start is with a neighbour."""
-    ordered = sorted(titles)
-    shared: dict[NodeID, int] = {}
-    for (first, first_id), (second, second_id) in pairwise(ordered):
-        if first == second:
-            continue  # the same title twice is the same text, not a look-alike
-        common = next(
-            (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
-            min(len(first), len(second)),
-        )
-        shared[first_id] = max(shared.get(first_id, 0), common)
-        shared[second_id] = max(shared.get(second_id, 0), common)
-    return shared
 
 
 def shorten_apart(name: Text, room: int, shared: int, lead: int) -> Text:
@@ -147,10 +130,9 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
     ) -> None:
         # Set before Tree.__init__, which already renders the root's label.
         self._labels: dict[NodeID, Label] = {}  # node id -> its label's parts
-        # node id -> characters its title shares with another item's different title; None
-        # when items were added since (worked out again when a label is next shortened)
-        self._shared: dict[NodeID, int] | None = {}
-        self._shared_before: dict[NodeID, int] = {}
+        # Characters each title shares with another item's different title.
+        self._look_alikes: LookAlikes[NodeID] = LookAlikes()
+        self._moved: set[NodeID] = set()  # drawn with a figure that has grown since
         super().__init__(Text(course.title or "Course", style="bold"), data=course, id=id)
         self.course = course
         self.store = store
@@ -180,7 +162,12 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         else:
             node = parent.add_leaf(label.joined(), data=item)
         self._labels[node.id] = label
-        self._shared = None  # a new title may share more with others
+        moved = self._look_alikes.add(label.name.plain[label.lead :], node.id)
+        if moved:
+            # Lines already drawn (and cached) with the old figure are drawn again.
+            if not self._moved:
+                self.call_after_refresh(self._redraw)
+            self._moved.update(moved)
         if not isinstance(item, Course):
             self._key_nodes[item.key] = node
         return node
@@ -198,7 +185,7 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         self.clear()
         self._key_nodes.clear()
         self._labels.clear()
-        self._shared, self._shared_before = {}, {}
+        self._look_alikes, self._moved = LookAlikes(), set()
         self._populated.clear()
         root = self.root
         root.expand()
@@ -340,22 +327,11 @@ class SyllabusTree(NodeCachedTree[TreeItem]):
         Across the whole tree, not only among siblings: an experiment of module 1 must not
         look like one of module 5 either.
         """
-        shared = self._shared
-        if shared is None:
-            before = self._shared_before
-            titles = [
-                (label.name.plain[label.lead :], node_id) for node_id, label in self._labels.items()
-            ]
-            shared = self._shared = shared_starts(titles)
-            # Lines drawn before (and cached) with the old figure are drawn again.
-            moved = [i for i in shared.keys() | before.keys() if shared.get(i) != before.get(i)]
-            if moved:
-                self.call_after_refresh(self._redraw, moved)
-        self._shared_before = shared
-        return shared.get(node.id, 0)
+        return self._look_alikes.shared(node.id)
 
-    def _redraw(self, node_ids: list[NodeID]) -> None:
-        for node_id in node_ids:
+    def _redraw(self) -> None:
+        moved, self._moved = self._moved, set()
+        for node_id in moved:
             with suppress(UnknownNodeID):  # gone in a rebuild since
                 self.get_node_by_id(node_id).refresh()
 
