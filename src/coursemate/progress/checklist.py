@@ -161,13 +161,18 @@ def assignment_key_of(key: str) -> str | None:
 
 
 def build_checklist(
-    course: Course, store: LearnerState, known: frozenset[str] | None = None
+    course: Course,
+    store: LearnerState,
+    known: frozenset[str] | None = None,
+    *,
+    notes: bool = True,
 ) -> Checklist:
     """Every chosen experiment: by module in course order, each module's suggested ones in
     course order, then the learner's own, then its orphans by key; other orphans last.
 
     ``known`` is ``course.keys()`` when the caller has it (the class view asks for hundreds of
-    learners' checklists of one course)."""
+    learners' checklists of one course); ``notes=False`` leaves the notes part out (the class
+    view's rows count experiments and never show it)."""
     cid = course.identity
     chosen = store.chosen_keys(cid)
     owns = store.own_experiments(cid)  # once: each call walks every item the learner has
@@ -217,7 +222,7 @@ def build_checklist(
     ]
     if rest:
         groups.append(ChecklistGroup(None, tuple(rest)))
-    return Checklist(tuple(groups), _notes(course, store))
+    return Checklist(tuple(groups), _notes(course, store) if notes else ())
 
 
 _KIND_WORDS = {

@@ -25,6 +25,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.text import one_line
@@ -364,7 +365,7 @@ def _row(course: Course, found: list[_Found], known: frozenset[str]) -> LearnerR
         overall.minutes_done - pre.minutes_done,
         overall.minutes_total - pre.minutes_total,
     )
-    checklist = build_checklist(course, state, known)
+    checklist = build_checklist(course, state, known, notes=False)
     entries = checklist.entries
     stamp = _latest_stamp(doc["courses"].get(cid, {}))
     return LearnerRow(
@@ -437,19 +438,31 @@ def read_class(
     return ClassRoster(course, folder, tuple(rows), skipped)
 
 
-def prefetch_class(course: Future[Course], folder: Path) -> Future[ClassRoster]:
+class RosterFuture(Future[ClassRoster]):
+    """``prefetch_class``'s future, with the rows as they are made: the Class screen shows the
+    first ones while the rest are made (``None`` ends them, also when the read fails)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: SimpleQueue[LearnerRow | None] = SimpleQueue()
+
+
+def prefetch_class(course: Future[Course], folder: Path) -> RosterFuture:
     """Start ``read_class`` on the course being read (``course.cache.prefetch``'s future) in a
     background thread, and return its future: ``coursemate --class DIR`` starts it before it
     imports Textual, so the Class screen's rows are ready about when its first frame is."""
-    future: Future[ClassRoster] = Future()
+    future = RosterFuture()
 
     def run() -> None:
         if not future.set_running_or_notify_cancel():
+            future.rows.put(None)
             return
         try:
-            future.set_result(read_class(course.result(), folder))
+            future.set_result(read_class(course.result(), folder, future.rows.put))
         except BaseException as exc:  # handed to whoever takes the result
             future.set_exception(exc)
+        finally:
+            future.rows.put(None)
 
     # A daemon: quitting before the folder is read must not wait for it.
     threading.Thread(target=run, name="coursemate-class-prefetch", daemon=True).start()

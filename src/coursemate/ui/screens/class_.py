@@ -135,7 +135,7 @@ class ClassScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="class")
     def _build(self, folder: Path) -> None:
-        from coursemate.progress.roster import RosterError, read_class
+        from coursemate.progress.roster import RosterError, RosterFuture, read_class
 
         batch: list[LearnerRow] = []
 
@@ -147,7 +147,11 @@ class ClassScreen(Screen[None]):
 
         prefetched, self.prefetched = self.prefetched, None
         try:
-            if prefetched is not None:
+            if isinstance(prefetched, RosterFuture):
+                for made in iter(prefetched.rows.get, None):
+                    on_row(made)  # as they are made: the first rows before the rest
+                roster = prefetched.result()
+            elif prefetched is not None:
                 roster = prefetched.result()
                 for row in roster.learners:
                     on_row(row)
