@@ -249,20 +249,31 @@ def dashboard_filled(*keys: str) -> Callable[[Pilot[Any]], Any]:
     return run_before
 
 
-def test_snapshot_120x40(snap_compare: SnapCompare, tmp_path: Path, corpus_dir: Path) -> None:
+def corpus_as_given(monkeypatch: pytest.MonkeyPatch, corpus_dir: Path) -> Path:
+    """The corpus as a relative path: the box's title shows the folder as given, and a
+    snapshot must not depend on where the checkout (and ../shared) is."""
+    monkeypatch.chdir(corpus_dir.parent)
+    return Path(corpus_dir.name)
+
+
+def test_snapshot_120x40(
+    snap_compare: SnapCompare, tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     alice_did_some_kanban(tmp_path, corpus_dir)
-    app = make_app(tmp_path, course=corpus_dir)
+    app = make_app(tmp_path, course=corpus_as_given(monkeypatch, corpus_dir))
     assert snap_compare(app, terminal_size=(120, 40), run_before=dashboard_filled())
 
 
-def test_snapshot_80x24(snap_compare: SnapCompare, tmp_path: Path, corpus_dir: Path) -> None:
+def test_snapshot_80x24(
+    snap_compare: SnapCompare, tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     alice_did_some_kanban(tmp_path, corpus_dir)
-    app = make_app(tmp_path, course=corpus_dir)
+    app = make_app(tmp_path, course=corpus_as_given(monkeypatch, corpus_dir))
     assert snap_compare(app, terminal_size=(80, 24), run_before=dashboard_filled("down"))
 
 
 def test_snapshot_filtered_80x24(
-    snap_compare: SnapCompare, tmp_path: Path, corpus_dir: Path
+    snap_compare: SnapCompare, tmp_path: Path, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = make_app(tmp_path, course=corpus_dir)
+    app = make_app(tmp_path, course=corpus_as_given(monkeypatch, corpus_dir))
     assert snap_compare(app, terminal_size=(80, 24), run_before=dashboard_filled(*"pspo"))
