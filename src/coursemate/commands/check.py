@@ -138,7 +138,7 @@ def _summary(course: Course) -> str:
 
 def drafts_text(count: int) -> str:
     """What the reader left out: items marked ``draft: true`` are not published."""
-    return f"{count} draft item{'s' if count != 1 else ''} left out"
+    return f"{counted(count, 'draft item')} left out"
 
 
 def write_report(results: list[Result], out: Any, skipped: list[Skipped] | None = None) -> None:

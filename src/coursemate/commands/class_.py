@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from coursemate.commands.common import CommandError, add_course_argument, load_cached
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.progress.maths import ModuleProgress
@@ -289,7 +290,7 @@ def _text(roster: ClassRoster, with_reflections: bool) -> str:
                     out.append(f"  {about}:")
                     out += [f"    {line}" for line in text.splitlines()]
     if roster.skipped:
-        out += ["", f"Skipped {len(roster.skipped)} file{'s' if len(roster.skipped) != 1 else ''}:"]
+        out += ["", f"Skipped {counted(len(roster.skipped), 'file')}:"]
         out += [f"  {s.path}: {s.reason}" for s in roster.skipped]
     return "\n".join(out) + "\n"
 

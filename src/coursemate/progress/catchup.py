@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
 
 from coursemate.course import dates
+from coursemate.plural import counted
 
 if TYPE_CHECKING:
     from coursemate.course.model import Course
@@ -72,16 +73,15 @@ def reminder(course: Course, store: Store, today: date | None = None) -> str | N
         return None
     days = (info.when - today).days
     if days > 0:
-        when = f"in {days} day{'s' if days != 1 else ''} ({info.when.isoformat()})"
+        when = f"in {counted(days, 'day')} ({info.when.isoformat()})"
     elif days == 0:
         when = f"today ({info.when.isoformat()})"
     else:
         when = f"was on {info.when.isoformat()}"
     missing = info.chosen - info.reflected
     verb = "" if days < 0 else "is "
-    plural = "s" if missing != 1 else ""
     return (
-        f"The catch-up {verb}{when}: {missing} chosen experiment{plural} "
+        f"The catch-up {verb}{when}: {counted(missing, 'chosen experiment')} "
         "still without a complete reflection."
     )
 

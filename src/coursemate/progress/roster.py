@@ -29,6 +29,7 @@ from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any, Literal
 
 from coursemate.course.text import one_line
+from coursemate.plural import counted
 from coursemate.progress.atomic import NotRegularFileError, read_regular
 from coursemate.progress.checklist import build_checklist
 from coursemate.progress.document import (
@@ -181,7 +182,7 @@ class ClassRoster:
     def summary_lines(self) -> list[str]:
         """The class totals and who has not started, as lines of plain text."""
         t = self.totals()
-        first = f"{t.learners} learner{'s' if t.learners != 1 else ''}, {t.started} started"
+        first = f"{counted(t.learners, 'learner')}, {t.started} started"
         if self.course.prereading:
             first += (
                 f"; pre-reading finished by {t.prereading_finished}, "
@@ -423,7 +424,7 @@ def read_class(
         if isinstance(result, _Found):
             by_learner.setdefault(result.learner, []).append(result)
     if not by_learner:
-        files = f"{len(paths)} file{'s' if len(paths) != 1 else ''}"
+        files = counted(len(paths), "file")
         raise RosterError(
             f"no learner progress for {one_line(course.title) or cid} in {folder} "
             f"({files} looked at, none a learner store or export of this course)"

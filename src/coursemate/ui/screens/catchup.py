@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from coursemate.course.text import clean, one_line
+from coursemate.plural import counted
 from coursemate.progress.catchup import catchup
 from coursemate.progress.checklist import (
     GONE,
@@ -165,7 +166,7 @@ class ChecklistView(OptionList):
         hidden = len(lines) - len(shown)
         if hidden > 0:
             body.append(
-                f"\n… {hidden} more line{'s' if hidden != 1 else ''} · enter reads all",
+                f"\n… {counted(hidden, 'more line')} · enter reads all",
                 style=self._style("more"),
             )
         return body

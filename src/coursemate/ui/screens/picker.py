@@ -37,6 +37,7 @@ from textual.worker import get_current_worker
 
 from coursemate.course.discover import find_courses, peek_fields
 from coursemate.course.text import one_line
+from coursemate.plural import counted
 from coursemate.ui.host import coursemate_app
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
@@ -401,13 +402,10 @@ class PickerScreen(Screen[Path]):
             line = Text.assemble(
                 ("Filter: ", "bold"),
                 (self.filter, "reverse"),
-                f" · {shown} of {total} course{'s' if total != 1 else ''}"
-                " · backspace edits, esc clears",
+                f" · {shown} of {counted(total, 'course')} · backspace edits, esc clears",
             )
         else:
-            line = Text(
-                f"{who}{total} course{'s' if total != 1 else ''} · type to filter · enter opens"
-            )
+            line = Text(f"{who}{counted(total, 'course')} · type to filter · enter opens")
         self.query_one("#dashboard-status", Static).update(line)
 
     # --- filling in the figures ----------------------------------------------------------
