@@ -156,11 +156,3 @@ def test_bad_folders_and_courses_are_refused(tmp_path: Path, course: Course) -> 
     (empty / "notes.txt").write_text("x")
     with pytest.raises(RosterError, match=r"no learner progress .* \(1 file looked at"):
         read_class(course, empty)
-
-
-def test_the_file_size_limit_is_the_stores() -> None:
-    """The roster keeps its own copy of the limit (``progress.disk`` imports file locking,
-    which it never needs): the two must not drift apart."""
-    from coursemate.progress import disk, roster
-
-    assert roster.MAX_STORE_BYTES == disk.MAX_STORE_BYTES

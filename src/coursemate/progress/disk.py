@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 
 from coursemate.progress.atomic import machine_name, remove_stale_temps, write_atomic
 from coursemate.progress.document import (
+    MAX_STORE_BYTES,
     SCHEMA_VERSION,
     Doc,
     Path_,
@@ -41,7 +42,6 @@ from coursemate.progress.document import (
 from coursemate.progress.errors import StoreError
 
 LOCK_TIMEOUT = 10.0  # seconds; a save holds the lock for milliseconds
-MAX_STORE_BYTES = 64 * 1024 * 1024
 
 DiskState = Literal["missing", "ok", "newer", "corrupt"]
 Signature = tuple[int, int, int, int]

@@ -42,6 +42,8 @@ from typing import Any, Literal, TypeGuard, get_args
 from coursemate.course.keys import is_assignment_key, is_course_id, is_item_key
 
 SCHEMA_VERSION = 1
+# A store or export file is never bigger: the store refuses to read one, the class view skips it.
+MAX_STORE_BYTES = 64 * 1024 * 1024
 ReflectionField = Literal["did", "happened", "learned", "next"]
 Status = Literal["planned", "running", "done", "dropped"]
 Prompt = Literal["questions", "ideas", "challenges"]

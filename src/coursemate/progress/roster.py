@@ -34,6 +34,7 @@ from coursemate.progress.atomic import NotRegularFileError, read_regular
 from coursemate.progress.checklist import build_checklist
 from coursemate.progress.document import (
     AT_FORMAT,
+    MAX_STORE_BYTES,
     SCHEMA_VERSION,
     Doc,
     ShapeError,
@@ -53,9 +54,6 @@ if TYPE_CHECKING:
 EXPORT_FORMAT = "coursemate-progress"  # the ``format`` of ``export --format json`` files
 FileKind = Literal["store", "export"]
 READ_WORKERS = 4  # file reads at once: they wait on the disk, not on each other
-# A store file's limit (``progress.disk``, which imports the file-locking library this module
-# never needs), and an import's: one learner's file is never bigger.
-MAX_STORE_BYTES = 64 * 1024 * 1024
 STRIP_MARKS = "·▂▄▆█"  # a module: nothing done, a quarter-ish … three quarters-ish, all done
 
 
