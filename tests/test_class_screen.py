@@ -179,3 +179,27 @@ def test_class_option_refuses_a_missing_folder(tmp_path: Path) -> None:
     no_traceback(result)
     assert result.returncode == 1
     assert result.stderr == f"coursemate: {tmp_path / 'nowhere'}: no such folder\n"
+
+
+@pytest.mark.parametrize("first", [1, 2, 10])
+async def test_prefetched_rows_come_a_screenful_first_then_the_rest(
+    course: Course, folder: Path, monkeypatch: pytest.MonkeyPatch, first: int
+) -> None:
+    """The screen tells ``--class``'s read when the first rows are shown, so the rest follow:
+    with no word from the screen the read would wait for an hour."""
+    import asyncio
+    from concurrent.futures import Future
+
+    from coursemate.progress import roster
+
+    monkeypatch.setattr(roster, "RESUME_AFTER", 3600.0)
+    read: Future[Course] = Future()
+    read.set_result(course)
+    future = roster.prefetch_class(read, folder, first)
+    app = Host(lambda: ClassScreen(course, folder, future))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = top_screen(app)
+        assert isinstance(screen, ClassScreen)
+        await asyncio.wait_for(until_read(pilot, screen), timeout=60)
+        assert [row[0] for row in cells(screen)] == ["Ana María", "Bo", "Chen"]
+        assert "3 learners, 2 started" in text_of(screen, "#class-summary")

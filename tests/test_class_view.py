@@ -156,3 +156,63 @@ def test_bad_folders_and_courses_are_refused(tmp_path: Path, course: Course) -> 
     (empty / "notes.txt").write_text("x")
     with pytest.raises(RosterError, match=r"no learner progress .* \(1 file looked at"):
         read_class(course, empty)
+
+
+def test_files_are_checked_a_learner_at_a_time_in_the_roster_order(
+    tmp_path: Path, course: Course
+) -> None:
+    """The rows come out in name order as each learner's files are checked; a learner whose
+    only files are unusable makes no row (also when the name sorts first), a learner with one
+    unusable file and one good one makes a row of the good one, and the skipped files are
+    listed in the order they were found."""
+    folder = make_class(tmp_path / "class", course)
+    good = json.loads((folder / "exports" / "ana-work.json").read_text())["store"]
+    broken = {**good, "learner": "Aaron", "courses": {course.identity: []}}
+    (folder / "a-aaron.json").write_text(json.dumps(broken))
+    other = {**good, "learner": "Bo", "courses": {course.identity: {"items": 3}}}
+    (folder / "zz-bo-broken.json").write_text(json.dumps(other))
+    heard: list[str] = []
+    roster = read_class(course, folder, lambda row: heard.append(row.learner))
+    assert heard == [row.learner for row in roster.learners] == ["Ana María", "Bo", "Chen"]
+    assert [s.path for s in roster.skipped] == [
+        "README.txt",
+        "a-aaron.json",
+        "dee-other-course.json",
+        "zz-bo-broken.json",
+        "exports/broken.json",
+    ]
+    reasons = {s.path: s.reason for s in roster.skipped}
+    assert reasons["a-aaron.json"].startswith("not a coursemate learner store or export (")
+    assert reasons["zz-bo-broken.json"].startswith("not a coursemate learner store or export (")
+    assert "zz-bo-broken.json" not in [s.path for s in row_of(roster, "Bo").sources]
+    assert len(row_of(roster, "Bo").sources) == 1
+
+
+def test_the_prefetch_makes_a_screenful_then_waits_to_be_told(
+    tmp_path: Path, course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``coursemate --class`` reads the folder while Textual starts: the first ``first`` rows,
+    then nothing more until the Class screen has shown them (``resume``), then the rest; the
+    roster is the one ``read_class`` makes."""
+    from concurrent.futures import Future
+    from queue import Empty
+
+    from coursemate.progress import roster as roster_module
+
+    monkeypatch.setattr(roster_module, "RESUME_AFTER", 60.0)
+    folder = make_class(tmp_path / "class", course)
+    for name in ("Dee", "Eve"):
+        made = class_learner_file(tmp_path / "more", course, name)
+        made.rename(folder / f"{name}.json")
+    read: Future[Course] = Future()
+    read.set_result(course)
+    future = roster_module.prefetch_class(read, folder, first=2)
+    first = [future.rows.get(timeout=30), future.rows.get(timeout=30)]
+    assert [row.learner for row in first if row is not None] == ["Ana María", "Bo"]
+    with pytest.raises(Empty):
+        future.rows.get(timeout=0.3)  # waiting to be told
+    assert not future.done()
+    future.resume.set()
+    rest = list(iter(lambda: future.rows.get(timeout=30), None))
+    assert [row.learner for row in rest if row is not None] == ["Chen", "Dee", "Eve"]
+    assert future.result(timeout=30).learners == read_class(course, folder).learners

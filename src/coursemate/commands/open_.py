@@ -140,9 +140,12 @@ def _start_reading_class(
     """Start reading ``--class``'s folder as soon as the course is read (see ``_start_reading``)."""
     if course is None or folder is None:
         return None
+    import shutil
+
     from coursemate.progress.roster import prefetch_class
 
-    return prefetch_class(course, folder)
+    # A screenful of rows first: the terminal the app is about to fill.
+    return prefetch_class(course, folder, shutil.get_terminal_size().lines)
 
 
 def _start_reading(course: Path | None, site_url: str | None) -> Future[Course] | None:

@@ -278,55 +278,64 @@ def _read_bytes(path: Path, root: Path) -> bytes | str:
     return raw
 
 
-def read_class_file(path: Path, folder: Path, course_id: str) -> _Found | Skipped:
-    """What one file holds for the course ``course_id``: a learner's document, or why not."""
-    return _classify(path, _read_bytes(path, folder.resolve()), folder, course_id)
+@dataclass(frozen=True, slots=True)
+class _Parsed:
+    """One file's JSON, not yet checked: whose it says it is, so the files can be put in the
+    roster's order and checked a learner at a time (the first rows before the rest)."""
+
+    shown: str  # relative to the class folder
+    kind: FileKind
+    data: Any
+    learner: str  # NFC, trimmed ("" when it names none: checking it will say why)
 
 
-def _classify(path: Path, raw: bytes | str, folder: Path, course_id: str) -> _Found | Skipped:
+def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
     shown = _relative(path, folder)
-
-    def skip(reason: str) -> Skipped:
-        return Skipped(shown, reason)
-
     if isinstance(raw, str):
-        return skip(raw)
+        return Skipped(shown, raw)
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        return skip(f"not UTF-8 text (byte {exc.start})")
+        return Skipped(shown, f"not UTF-8 text (byte {exc.start})")
     except json.JSONDecodeError as exc:
-        return skip(f"not valid JSON ({exc.lineno}:{exc.colno}: {exc.msg})")
+        return Skipped(shown, f"not valid JSON ({exc.lineno}:{exc.colno}: {exc.msg})")
     except (ValueError, RecursionError) as exc:
-        return skip(f"not valid JSON ({exc})")
+        return Skipped(shown, f"not valid JSON ({exc})")
     kind: FileKind = "store"
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT and "store" in data:
         kind, data = "export", data["store"]
     version = schema_version_of(data)
     if version is not None and version > SCHEMA_VERSION:
-        return skip(f"written by a newer coursemate (store schema version {version})")
+        return Skipped(shown, f"written by a newer coursemate (store schema version {version})")
+    # ``check_document`` refuses a document whose learner is not text, and keeps it as it is.
+    named = data.get("learner") if isinstance(data, dict) else None
+    learner = unicodedata.normalize("NFC", named).strip() if isinstance(named, str) else ""
+    return _Parsed(shown, kind, data, learner)
+
+
+def _check(parsed: _Parsed, course_id: str) -> _Found | Skipped:
+    """What a parsed file holds for the course ``course_id``: a learner's document, or why not."""
     now = utcnow()
     try:
-        doc, problems = check_document(data, now)
+        doc, problems = check_document(parsed.data, now)
     except ShapeError as exc:
-        what = "export" if kind == "export" else "learner store or export"
-        return skip(one_line(f"not a coursemate {what} ({exc})"))
+        what = "export" if parsed.kind == "export" else "learner store or export"
+        return Skipped(parsed.shown, one_line(f"not a coursemate {what} ({exc})"))
     repair(doc, problems, now)  # in memory only: what a store would set aside, set aside
     courses = doc["courses"]
     if course_id not in courses and courses:
         others = ", ".join(sorted(courses))
-        return skip(one_line(f"holds progress for other courses only ({others})"))
-    learner = unicodedata.normalize("NFC", doc["learner"]).strip()
-    if not one_line(learner):
-        return skip("names no learner")
+        return Skipped(parsed.shown, one_line(f"holds progress for other courses only ({others})"))
+    if not one_line(parsed.learner):
+        return Skipped(parsed.shown, "names no learner")
     mine = {course_id: courses[course_id]} if course_id in courses else {}
     cut: Doc = {
         "schema_version": doc["schema_version"],
-        "learner": learner,
+        "learner": parsed.learner,
         "updated": doc.get("updated", ""),
         "courses": mine,
     }
-    return _Found(learner, cut, Source(shown, kind))
+    return _Found(parsed.learner, cut, Source(parsed.shown, parsed.kind))
 
 
 def _latest_stamp(course: dict[str, Any]) -> str:
@@ -415,49 +424,82 @@ def read_class(
     with ThreadPoolExecutor(READ_WORKERS) as pool:
         root = folder.resolve()
         contents = list(pool.map(lambda path: _read_bytes(path, root), paths))
-    results = [_classify(p, raw, folder, cid) for p, raw in zip(paths, contents, strict=True)]
-    skipped = tuple(r for r in results if isinstance(r, Skipped))
-    by_learner: dict[str, list[_Found]] = {}
-    for result in results:
-        if isinstance(result, _Found):
-            by_learner.setdefault(result.learner, []).append(result)
-    if not by_learner:
+    # Checking a document and making its row is most of the work, so only the JSON is parsed
+    # for every file first, enough to put the learners in order; each learner's files are
+    # then checked just before their row is made, and the first rows are out before the rest.
+    skipped: list[tuple[int, Skipped]] = []
+    by_learner: dict[str, list[tuple[int, _Parsed]]] = {}
+    for index, (path, raw) in enumerate(zip(paths, contents, strict=True)):
+        parsed = _parse(path, raw, folder)
+        if isinstance(parsed, Skipped):
+            skipped.append((index, parsed))
+        else:
+            by_learner.setdefault(parsed.learner, []).append((index, parsed))
+    rows: list[LearnerRow] = []
+    known = course.keys()
+    for name in sorted(by_learner, key=lambda n: (n.casefold(), n)):
+        found: list[_Found] = []
+        for index, parsed in by_learner[name]:
+            checked = _check(parsed, cid)
+            if isinstance(checked, Skipped):
+                skipped.append((index, checked))
+            else:
+                found.append(checked)
+        if found:
+            row = _row(course, found, known)
+            rows.append(row)
+            if on_row is not None:
+                on_row(row)
+    if not rows:
         files = counted(len(paths), "file")
         raise RosterError(
             f"no learner progress for {one_line(course.title) or cid} in {folder} "
             f"({files} looked at, none a learner store or export of this course)"
         )
-    rows: list[LearnerRow] = []
-    known = course.keys()
-    for name in sorted(by_learner, key=lambda n: (n.casefold(), n)):
-        row = _row(course, by_learner[name], known)
-        rows.append(row)
-        if on_row is not None:
-            on_row(row)
-    return ClassRoster(course, folder, tuple(rows), skipped)
+    skipped.sort(key=lambda pair: pair[0])  # in the order the files were found
+    return ClassRoster(course, folder, tuple(rows), tuple(s for _, s in skipped))
 
 
 class RosterFuture(Future[ClassRoster]):
     """``prefetch_class``'s future, with the rows as they are made: the Class screen shows the
-    first ones while the rest are made (``None`` ends them, also when the read fails)."""
+    first ones while the rest are made (``None`` ends them, also when the read fails).
 
-    def __init__(self) -> None:
+    After the ``first`` rows (a screenful) the read waits until ``resume`` is set (or
+    ``RESUME_AFTER`` seconds): the rest are made once the first rows are on the screen, not
+    while Textual is imported and the screen drawn on the same interpreter.
+    """
+
+    def __init__(self, first: int) -> None:
         super().__init__()
+        self.first = max(first, 1)
         self.rows: SimpleQueue[LearnerRow | None] = SimpleQueue()
+        self.resume = threading.Event()
 
 
-def prefetch_class(course: Future[Course], folder: Path) -> RosterFuture:
+RESUME_AFTER = 5.0  # seconds: the rest of the roster is made even if no screen asks for it
+
+
+def prefetch_class(course: Future[Course], folder: Path, first: int) -> RosterFuture:
     """Start ``read_class`` on the course being read (``course.cache.prefetch``'s future) in a
     background thread, and return its future: ``coursemate --class DIR`` starts it before it
-    imports Textual, so the Class screen's rows are ready about when its first frame is."""
-    future = RosterFuture()
+    imports Textual, so the Class screen's first ``first`` rows are ready about when its first
+    frame is (see ``RosterFuture``)."""
+    future = RosterFuture(first)
+    made = 0
+
+    def on_row(row: LearnerRow) -> None:
+        nonlocal made
+        future.rows.put(row)
+        made += 1
+        if made == future.first:
+            future.resume.wait(RESUME_AFTER)
 
     def run() -> None:
         if not future.set_running_or_notify_cancel():
             future.rows.put(None)
             return
         try:
-            future.set_result(read_class(course.result(), folder, future.rows.put))
+            future.set_result(read_class(course.result(), folder, on_row))
         except BaseException as exc:  # handed to whoever takes the result
             future.set_exception(exc)
         finally:

@@ -24,13 +24,13 @@ from coursemate.course.text import one_line
 from coursemate.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
     from coursemate.progress.maths import ModuleProgress
     from coursemate.progress.roster import ClassRoster, LearnerRow
 
-FIRST_BATCH = 50  # rows posted at once before the rest: more than a tall terminal shows
 FIXED_WIDTHS = {"pre": 8, "res": 9, "exp": 11, "last": 11}  # the learner's name takes the rest
 MOST_CHOSEN_SHOWN = 3
 
@@ -131,26 +131,51 @@ class ClassScreen(Screen[None]):
         shown = one_line(str(folder))
         self.query_one("#class-summary", Static).update(Text(f"Reading {shown}…", style="dim"))
         self.table.focus()
+        self._show_ready_rows()
         self._build(folder)
+
+    def _show_ready_rows(self) -> None:
+        """The rows ``--class``'s read has made already, up to a screenful, in this frame."""
+        from coursemate.progress.roster import RosterFuture
+
+        streamed = self.prefetched
+        if not isinstance(streamed, RosterFuture):
+            return
+        ready: list[LearnerRow] = []
+        while len(ready) < streamed.first and not streamed.rows.empty():
+            row = streamed.rows.get()
+            if row is None:
+                streamed.rows.put(None)  # the end, for the worker to find
+                break
+            ready.append(row)
+        whole = len(ready) == streamed.first
+        self._add_rows(ready, streamed.resume.set if whole else None)
 
     @work(thread=True, exclusive=True, group="class")
     def _build(self, folder: Path) -> None:
         from coursemate.progress.roster import RosterError, RosterFuture, read_class
 
+        prefetched, self.prefetched = self.prefetched, None
+        streamed = prefetched if isinstance(prefetched, RosterFuture) else None
         batch: list[LearnerRow] = []
+        # Rows posted at once before the rest: a screenful, less what ``read`` showed.
+        screenful = streamed.first if streamed is not None else max(self.app.size.height, 1)
+        first_missing = screenful - self.rows_shown
 
         def on_row(row: LearnerRow) -> None:
+            nonlocal first_missing
             batch.append(row)
-            if len(batch) == FIRST_BATCH and self.rows_shown == 0:
-                self.app.call_from_thread(self._add_rows, list(batch))
+            if len(batch) == first_missing:
+                first_missing = 0
+                resume = streamed.resume.set if streamed is not None else None
+                self.app.call_from_thread(self._add_rows, list(batch), resume)
                 batch.clear()
 
-        prefetched, self.prefetched = self.prefetched, None
         try:
-            if isinstance(prefetched, RosterFuture):
-                for made in iter(prefetched.rows.get, None):
+            if streamed is not None:
+                for made in iter(streamed.rows.get, None):
                     on_row(made)  # as they are made: the first rows before the rest
-                roster = prefetched.result()
+                roster = streamed.result()
             elif prefetched is not None:
                 roster = prefetched.result()
                 for row in roster.learners:
@@ -163,11 +188,16 @@ class ClassScreen(Screen[None]):
         self.app.call_from_thread(self._add_rows, batch)
         self.app.call_from_thread(self._finished, roster)
 
-    def _add_rows(self, rows: list[LearnerRow]) -> None:
+    def _add_rows(self, rows: list[LearnerRow], shown: Callable[[], object] | None = None) -> None:
+        """Add ``rows``; call ``shown`` once they are on the screen."""
         if not self.is_attached:
-            return  # closed while the folder was read: the thread ran on to its end
+            if shown is not None:
+                shown()  # closed while the folder was read: let the read run to its end
+            return
         self.table.add_rows(row_cells(row) for row in rows)
         self.rows_shown += len(rows)
+        if shown is not None:
+            self.call_after_refresh(shown)
 
     def _failed(self, message: str) -> None:
         if not self.is_attached:
