@@ -12,6 +12,7 @@ import pytest
 from coursemate.gc_policy import (
     IDLE_AFTER,
     OLDEST_EVERY,
+    YOUNG_HELD,
     IdleCollector,
     pause_for_start,
 )
@@ -47,7 +48,7 @@ def collector() -> Iterator[tuple[IdleCollector, FakeClock]]:
         gc.unfreeze()
 
 
-def test_start_collects_freezes_resumes_and_raises_only_the_oldest_threshold(
+def test_start_collects_freezes_resumes_and_holds_young_and_oldest_collections_back(
     collector: tuple[IdleCollector, FakeClock], full_collections: list[int]
 ) -> None:
     idle, _ = collector
@@ -57,7 +58,7 @@ def test_start_collects_freezes_resumes_and_raises_only_the_oldest_threshold(
     assert full_collections == [1]  # start-up's garbage, before anything is frozen
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()
-    assert gc.get_threshold() == (before[0], before[1], OLDEST_EVERY)
+    assert gc.get_threshold() == (YOUNG_HELD, before[1], OLDEST_EVERY)
     idle.stop()
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
@@ -102,6 +103,50 @@ def test_does_nothing_before_start_or_while_collection_is_paused(
     finally:
         gc.enable()
     assert full_collections == []
+
+
+def test_after_a_frame_the_young_generations_are_collected_as_cpython_would(
+    collector: tuple[IdleCollector, FakeClock],
+) -> None:
+    """What CPython's thresholds would have collected in the middle of the next press is
+    collected after the frame instead: nothing while fewer objects than its young threshold
+    are new, the young generation once they are, the middle one every ``middle`` passes."""
+    idle, _ = collector
+    assert idle.after_frame() is None  # not started: CPython's own schedule applies
+    young, middle, _ = gc.get_threshold()
+    idle.start()
+    gc.collect(0)
+    assert idle.after_frame() is None  # nothing new
+    made = [[] for _ in range(young + 10)]  # container objects: the collector tracks them
+    assert gc.get_count()[0] >= young  # CPython held back (its threshold is YOUNG_HELD now)
+    assert idle.after_frame() == 0
+    assert gc.get_count()[0] < young
+    for _ in range(middle - gc.get_count()[1]):
+        made += [[] for _ in range(young + 10)]
+        assert idle.after_frame() == 0
+    made += [[] for _ in range(young + 10)]
+    assert idle.after_frame() == 1  # the middle generation's turn
+    assert gc.get_count()[1] == 0
+    del made
+
+
+async def test_the_app_collects_young_garbage_after_the_frame_that_answers_a_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await study(pilot)
+        await pilot.pause(SETTLE_DELAY * 2)
+        collected: list[int] = []
+        monkeypatch.setattr(app._collector, "after_frame", lambda: collected.append(1))
+        await pilot.press("down")
+        await pilot.pause()
+        await pilot.pause()
+        assert collected == [1]  # once per key, after its frame
+        await pilot.press("down", "up")
+        for _ in range(4):
+            await pilot.pause()
+        assert 1 <= len(collected) - 1 <= 2
 
 
 async def test_the_app_holds_full_collections_back_while_open_and_restores_cpython_after(

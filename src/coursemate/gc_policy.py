@@ -11,7 +11,11 @@ the slowest presses overlapped one (see benchmarks/README.md). So while the app 
 
 - what start-up left behind is collected, then everything still alive (the course, built
   once and kept for the app's life, above all) is frozen out of the collector's reach;
-- the young generations are collected as usual: they are cheap and catch most cycles;
+- the young generations are collected just after the frame that answered the input
+  (``after_frame``), not in the middle of the next press: a press makes thousands of
+  short-lived objects (strips, segments, styles), so CPython's threshold of 700 ran a young
+  collection or ten inside every press, ~2-3 ms of a frame on the large course; the threshold
+  is raised to ``YOUNG_HELD`` so CPython's own young collections only catch a very long burst;
 - the oldest generation waits until there has been no input for ``IDLE_AFTER`` seconds, or,
   so memory stays bounded through long unbroken input, until ``OLDEST_EVERY`` young passes
   have gone by (CPython's default is 10).
@@ -28,6 +32,7 @@ from collections.abc import Callable
 
 IDLE_AFTER = 1.0  # seconds without input before the oldest generation is collected
 OLDEST_EVERY = 200  # young-generation passes that force an oldest-generation collection
+YOUNG_HELD = 50_000  # new objects before CPython collects young ones itself, mid-press
 
 
 def pause_for_start() -> None:
@@ -57,8 +62,8 @@ class IdleCollector:
             gc.freeze()
             gc.enable()
             self._saved = gc.get_threshold()
-            young, middle, _ = self._saved
-            gc.set_threshold(young, middle, OLDEST_EVERY)
+            _, middle, _ = self._saved
+            gc.set_threshold(YOUNG_HELD, middle, OLDEST_EVERY)
 
     def stop(self) -> None:
         """Give CPython its thresholds and the frozen objects back (the app is closing; tests
@@ -71,6 +76,21 @@ class IdleCollector:
     def touch(self) -> None:
         """Input arrived: hold the full collection back a little longer."""
         self._last_input = self._clock()
+
+    def after_frame(self) -> int | None:
+        """The frame that answered input is out: run the collection CPython would have run in
+        the middle of the press (the young generation once as many objects as its own
+        threshold are new, the middle one every ``middle`` of those, the oldest after
+        ``OLDEST_EVERY`` middle passes). The generation collected, or None."""
+        if self._saved is None or not gc.isenabled():
+            return None
+        young, middle, _ = self._saved
+        new, young_passes, middle_passes = gc.get_count()
+        if new < young:
+            return None
+        generation = 2 if middle_passes >= OLDEST_EVERY else 1 if young_passes >= middle else 0
+        gc.collect(generation)
+        return generation
 
     def tick(self) -> bool:
         """Collect the oldest generation if the learner paused and anything reached it.

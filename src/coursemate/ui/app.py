@@ -29,6 +29,7 @@ from coursemate import gc_policy, paths
 from coursemate.course.text import clean
 from coursemate.gc_policy import IDLE_AFTER, IdleCollector
 from coursemate.settings import Settings, load_settings, save_settings
+from coursemate.ui.after_frame import after_frame
 from coursemate.ui.links import copy_message, resolve_link
 from coursemate.ui.options import AppOptions
 from coursemate.ui.shutdown import Shutdown, resume_guarded
@@ -105,6 +106,7 @@ class CoursemateApp(App[int]):
         self._last_save_error: str | None = None
         self._spinner: Timer | None = None
         self._collector = IdleCollector()
+        self._collect_after_frame = False  # a young collection waits for the next frame
         # Taken by the first load: the options' read started before Textual was imported.
         self._prefetched: Future[Course] | None = options.prefetched
         self._prefetched_class: Future[ClassRoster] | None = options.prefetched_class
@@ -358,7 +360,19 @@ class CoursemateApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
             self._collector.touch()
+        # A key comes here twice: from the terminal, to be handed to the focused widget (which
+        # marks it forwarded), then back from that widget to run its binding (``App._on_key``
+        # runs inside ``on_event``). After the second, the action has run and asked for its
+        # repaint, so "after refresh" is after the frame that answers the key.
+        bound = isinstance(event, events.Key) and event.is_forwarded
         await super().on_event(event)
+        if bound and not self._collect_after_frame:
+            self._collect_after_frame = True
+            after_frame(self, self._collect_young)
+
+    def _collect_young(self) -> None:
+        self._collect_after_frame = False
+        self._collector.after_frame()
 
     # --- other processes' writes to the store ---------------------------------------------
 
