@@ -117,7 +117,9 @@ def test_after_a_frame_the_young_generations_are_collected_as_cpython_would(
     idle.start()
     gc.collect(0)
     assert idle.after_frame() is None  # nothing new
-    made: list[list[int]] = [[] for _ in range(young + 10)]  # container objects: the collector tracks them
+    made: list[list[int]] = [
+        [] for _ in range(young + 10)
+    ]  # container objects: the collector tracks them
     assert gc.get_count()[0] >= young  # CPython held back (its threshold is YOUNG_HELD now)
     assert idle.after_frame() == 0
     assert gc.get_count()[0] < young
