@@ -138,6 +138,17 @@ def test_learner_names_from_files_are_cleaned(tmp_path: Path, course: Course) ->
     assert row.learner == "Eve Red"
 
 
+def test_names_that_show_alike_are_one_learner(tmp_path: Path, course: Course) -> None:
+    """A zero-width space, an escape sequence, a line break or a decomposed accent in a file's
+    name made rows of their own that read the same: which "Bo" was which?"""
+    folder = tmp_path / "class"
+    for name in ("Bo", "Bo\u200b", "B\x1b[0mo", "Bo\n", "Jose\u0301", "Jos\u00e9"):
+        class_learner_file(folder, course, name)
+    roster = read_class(course, folder)
+    assert [row.learner for row in roster.learners] == ["Bo", "Jos\u00e9"]
+    assert [len(row.sources) for row in roster.learners] == [4, 2]
+
+
 def test_the_folder_is_only_read(tmp_path: Path, course: Course) -> None:
     folder = make_class(tmp_path / "class", course)
     before = tree_state(folder)

@@ -77,7 +77,7 @@ class Source:
 class _Found:
     """One usable file: whose it is and its document, cut down to the course."""
 
-    learner: str  # NFC, trimmed: files of the same learner share it
+    learner: str  # NFC, cleaned, on one line: files of the same learner share it
     doc: Doc
     source: Source
 
@@ -286,7 +286,7 @@ class _Parsed:
     shown: str  # relative to the class folder
     kind: FileKind
     data: Any
-    learner: str  # NFC, trimmed ("" when it names none: checking it will say why)
+    learner: str  # as shown: NFC, cleaned, on one line ("" when it names none: checking says why)
 
 
 def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
@@ -308,8 +308,10 @@ def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
     if version is not None and version > SCHEMA_VERSION:
         return Skipped(shown, f"written by a newer coursemate (store schema version {version})")
     # ``check_document`` refuses a document whose learner is not text, and keeps it as it is.
+    # Files are grouped by the name as the roster shows it: grouped by the raw name, "Bo" and
+    # "Bo\u200b" (or "Bo" with an escape sequence) were two rows that both read "Bo".
     named = data.get("learner") if isinstance(data, dict) else None
-    learner = unicodedata.normalize("NFC", named).strip() if isinstance(named, str) else ""
+    learner = unicodedata.normalize("NFC", one_line(named)) if isinstance(named, str) else ""
     return _Parsed(shown, kind, data, learner)
 
 
@@ -326,7 +328,7 @@ def _check(parsed: _Parsed, course_id: str) -> _Found | Skipped:
     if course_id not in courses and courses:
         others = ", ".join(sorted(courses))
         return Skipped(parsed.shown, one_line(f"holds progress for other courses only ({others})"))
-    if not one_line(parsed.learner):
+    if not parsed.learner:
         return Skipped(parsed.shown, "names no learner")
     mine = {course_id: courses[course_id]} if course_id in courses else {}
     cut: Doc = {
@@ -377,7 +379,7 @@ def _row(course: Course, found: list[_Found], known: frozenset[str]) -> LearnerR
     entries = checklist.entries
     stamp = _latest_stamp(doc["courses"].get(cid, {}))
     return LearnerRow(
-        learner=one_line(found[0].learner),
+        learner=found[0].learner,
         sources=tuple(f.source for f in found),
         prereading=pre,
         resources=resources,
