@@ -109,6 +109,30 @@ async def test_palette_asks_for_the_folder(tmp_path: Path, folder: Path) -> None
         assert isinstance(top_screen(app), StudyScreen)
 
 
+async def test_after_a_folder_that_fails_the_next_one_is_typed_into_the_field(
+    tmp_path: Path, folder: Path
+) -> None:
+    """The table kept the focus after a failed read: "/home/me/class" typed next went to the
+    screen's keys ("e" showed the details) and never into the field."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await study(pilot)
+        app.open_class()
+        await pilot.pause()
+        screen = top_screen(app)
+        assert isinstance(screen, ClassScreen)
+        field = screen.query_one("#class-folder", Input)
+        field.value = str(tmp_path / "missing")
+        await pilot.press("enter")
+        await until_read(pilot, screen)
+        assert field.has_focus
+        await pilot.press("ctrl+a", "ctrl+k", *str(folder), "enter")
+        assert field.value == str(folder)
+        assert screen.query_one("#class-table").display
+        await until_read(pilot, screen)
+        assert len(cells(screen)) == 3
+
+
 async def test_palette_lists_the_class_view(tmp_path: Path) -> None:
     from coursemate.ui.commands import CourseCommands
 

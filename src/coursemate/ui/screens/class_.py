@@ -203,7 +203,11 @@ class ClassScreen(Screen[None]):
         if not self.is_attached:
             return
         self.query_one("#class-summary", Static).update(Text(one_line(message), style="red"))
-        self.query_one("#class-folder").display = True
+        field = self.query_one("#class-folder", Input)
+        field.display = True
+        # ``read`` gave the table the focus: the next path typed went to the table's keys
+        # ("e" in "/home" opened the details), not into the field.
+        field.focus()
 
     def _finished(self, roster: ClassRoster) -> None:
         if not self.is_attached:
