@@ -15,6 +15,7 @@ from coursemate.progress.maths import course_progress
 from coursemate.progress.roster import (
     ClassRoster,
     LearnerRow,
+    ReadStopped,
     RosterError,
     learner_texts,
     read_class,
@@ -227,3 +228,31 @@ def test_the_prefetch_makes_a_screenful_then_waits_to_be_told(
     rest = list(iter(lambda: future.rows.get(timeout=30), None))
     assert [row.learner for row in rest if row is not None] == ["Chen", "Dee", "Eve"]
     assert future.result(timeout=30).learners == read_class(course, folder).learners
+
+
+def test_a_read_told_to_stop_ends_at_once(
+    tmp_path: Path, course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder typed by mistake (``~``, ``/``) took minutes to read, and quitting the app (or
+    closing the Class screen) waited for all of it: the read asks ``stop`` and ends."""
+    from concurrent.futures import Future
+
+    from coursemate.progress import roster as roster_module
+
+    folder = make_class(tmp_path / "class", course)
+    with pytest.raises(ReadStopped):
+        read_class(course, folder, stop=lambda: True)
+    heard: list[str] = []
+    with pytest.raises(ReadStopped):
+        read_class(course, folder, lambda row: heard.append(row.learner), stop=lambda: bool(heard))
+    assert heard == ["Ana María"]
+    # ``--class``'s read, waiting for the screen after its first row, is told to stop.
+    monkeypatch.setattr(roster_module, "RESUME_AFTER", 3600.0)
+    read: Future[Course] = Future()
+    read.set_result(course)
+    future = roster_module.prefetch_class(read, folder, first=1)
+    first = future.rows.get(timeout=30)
+    assert first is not None and first.learner == "Ana María"
+    future.stop()
+    assert list(iter(lambda: future.rows.get(timeout=30), None)) == []
+    assert isinstance(future.exception(timeout=30), ReadStopped)

@@ -61,6 +61,17 @@ class RosterError(ValueError):
     """The folder cannot make a roster: missing, not a folder, no learners, no modules."""
 
 
+class ReadStopped(Exception):
+    """``read_class`` was told to stop: whoever asked for the roster no longer wants it."""
+
+
+Stop = Callable[[], bool]  # asked between files and folders: True ends the read
+
+
+def _never() -> bool:
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     path: str  # relative to the class folder
@@ -241,11 +252,13 @@ def _temporary(name: str) -> bool:
     return name.endswith((".tmp", ".part")) or name.startswith(("~syncthing~", ".~"))
 
 
-def find_files(folder: Path) -> list[Path]:
+def find_files(folder: Path, stop: Stop = _never) -> list[Path]:
     """Every file under ``folder``, in any sub-folder, sorted (symlinked folders not followed:
-    they can loop)."""
+    they can loop). ``ReadStopped`` when ``stop`` says so, asked at each folder."""
     found: list[Path] = []
     for root, dirs, files in os.walk(folder):
+        if stop():
+            raise ReadStopped
         dirs.sort()
         found.extend(Path(root, name) for name in sorted(files))
     return found
@@ -408,24 +421,34 @@ def read_class(
     course: Course,
     folder: Path,
     on_row: Callable[[LearnerRow], None] | None = None,
+    stop: Stop = _never,
 ) -> ClassRoster:
     """The roster of ``course`` from the files under ``folder`` (see the module docstring).
 
     ``on_row`` hears of each learner's row as soon as it is made (the Class screen shows rows
     while the rest are made). Raises ``RosterError`` when the folder is missing or no folder,
-    the course has no modules, or no file holds a learner's progress for the course.
+    the course has no modules, or no file holds a learner's progress for the course; and
+    ``ReadStopped`` as soon as ``stop`` says so (asked at every folder, file and learner): a
+    folder typed by mistake (``~``, ``/``) takes minutes to walk, and the Class screen closed
+    or the app quit must not wait for it.
     """
     if not course.modules:
         raise RosterError(f"{one_line(course.title) or course.identity} has no modules")
     check_folder(folder)
-    paths = find_files(folder)
+    paths = find_files(folder, stop)
     cid = course.identity
+
+    def read(path: Path) -> bytes | str:
+        if stop():
+            raise ReadStopped
+        return _read_bytes(path, root)
+
     # The reads wait on the disk (a network share, a sync engine's folder): in parallel, all
     # of them first. Parsing and checking is Python work, done here once they are in: threads
     # parsing at the same time only took turns at the interpreter, and slowed it down.
     with ThreadPoolExecutor(READ_WORKERS) as pool:
         root = folder.resolve()
-        contents = list(pool.map(lambda path: _read_bytes(path, root), paths))
+        contents = list(pool.map(read, paths))
     # Checking a document and making its row is most of the work, so only the JSON is parsed
     # for every file first, enough to put the learners in order; each learner's files are
     # then checked just before their row is made, and the first rows are out before the rest.
@@ -440,6 +463,8 @@ def read_class(
     rows: list[LearnerRow] = []
     known = course.keys()
     for name in sorted(by_learner, key=lambda n: (n.casefold(), n)):
+        if stop():
+            raise ReadStopped
         found: list[_Found] = []
         for index, parsed in by_learner[name]:
             checked = _check(parsed, cid)
@@ -468,7 +493,8 @@ class RosterFuture(Future[ClassRoster]):
 
     After the ``first`` rows (a screenful) the read waits until ``resume`` is set (or
     ``RESUME_AFTER`` seconds): the rest are made once the first rows are on the screen, not
-    while Textual is imported and the screen drawn on the same interpreter.
+    while Textual is imported and the screen drawn on the same interpreter. ``stop`` ends the
+    read soon (with ``ReadStopped``): nobody wants the roster any more.
     """
 
     def __init__(self, first: int) -> None:
@@ -476,6 +502,14 @@ class RosterFuture(Future[ClassRoster]):
         self.first = max(first, 1)
         self.rows: SimpleQueue[LearnerRow | None] = SimpleQueue()
         self.resume = threading.Event()
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.resume.set()  # a read waiting for the screen waits no more
+
+    def stopped(self) -> bool:
+        return self._stop.is_set()
 
 
 RESUME_AFTER = 5.0  # seconds: the rest of the roster is made even if no screen asks for it
@@ -501,7 +535,7 @@ def prefetch_class(course: Future[Course], folder: Path, first: int) -> RosterFu
             future.rows.put(None)
             return
         try:
-            future.set_result(read_class(course.result(), folder, on_row))
+            future.set_result(read_class(course.result(), folder, on_row, future.stopped))
         except BaseException as exc:  # handed to whoever takes the result
             future.set_exception(exc)
         finally:
