@@ -214,6 +214,20 @@ def test_a_data_dir_setting_that_is_not_text_is_reported_not_silently_dropped(
     assert f"settings {settings}: data_dir should be text; ignored" in result.stderr
 
 
+def test_a_data_dir_setting_with_a_nul_character_is_reported_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """``"data_dir": "sync\\u0000"`` (a stray escape in a hand-edited file): every command that
+    opened a store ended in ``ValueError: embedded null byte``."""
+    (tmp_path / "config").mkdir()
+    settings = tmp_path / "config" / "settings.json"
+    settings.write_text(json.dumps({"data_dir": f"{tmp_path}/sync\0"}), encoding="utf-8")
+    result = _coursemate("mark", FIRST, "--learner", "ann", env=_env(tmp_path))
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    assert f"settings {settings}: data_dir holds a NUL character" in result.stderr
+
+
 def test_merged_conflicts_as_a_link_does_not_carry_copies_out_of_the_data_folder(
     tmp_path: Path,
 ) -> None:
