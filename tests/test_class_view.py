@@ -24,6 +24,7 @@ from helpers import (
     CLASS_NOTE,
     CLASS_REFLECTION,
     FIRST,
+    REFERENCE,
     SECOND,
     class_learner_file,
     make_class,
@@ -256,3 +257,36 @@ def test_a_read_told_to_stop_ends_at_once(
     future.stop()
     assert list(iter(lambda: future.rows.get(timeout=30), None)) == []
     assert isinstance(future.exception(timeout=30), ReadStopped)
+
+
+def test_big_files_are_not_all_kept_parsed_at_once(tmp_path: Path, course: Course) -> None:
+    """Every file stayed parsed until its row was made, and parsed JSON is twenty times its
+    size or more: four 60 MB files of ``{},`` in a shared folder took 6 GB. A big file is now
+    checked, and let go, as soon as it is parsed: four take about the memory of one."""
+    import subprocess
+    import sys
+
+    junk = '{"learner": "Zed", "junk": [' + ",".join(["{}"] * 1_500_000) + "]}"
+    measure = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from coursemate.course.reader import load_course\n"
+        "from coursemate.progress.roster import read_class\n"
+        "read_class(load_course(Path(sys.argv[1])), Path(sys.argv[2]))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+
+    def peak_kb(files: int) -> int:
+        folder = make_class(tmp_path / f"class-{files}", course)
+        for n in range(files):
+            (folder / f"big-{n}.json").write_text(junk, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-c", measure, str(REFERENCE), str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(result.stdout)
+
+    one, four = peak_kb(1), peak_kb(4)
+    assert four < one + (one - peak_kb(0)) // 2, (four, one)  # not three more files' worth

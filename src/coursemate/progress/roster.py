@@ -54,6 +54,11 @@ if TYPE_CHECKING:
 EXPORT_FORMAT = "coursemate-progress"  # the ``format`` of ``export --format json`` files
 FileKind = Literal["store", "export"]
 READ_WORKERS = 4  # file reads at once: they wait on the disk, not on each other
+# A file larger than this is checked as soon as it is parsed, not kept parsed until its row:
+# parsed JSON takes twenty times its size or more (a 60 MB file of "{}," took 1.5 GB), and
+# a few such files in a shared folder ran the trainer's machine out of memory. A learner's
+# store is a few kilobytes; this only ever delays the row of someone with an enormous one.
+CHECK_AT_ONCE_BYTES = 2**20
 STRIP_MARKS = "·▂▄▆█"  # a module: nothing done, a quarter-ish … three quarters-ish, all done
 
 
@@ -453,9 +458,13 @@ def read_class(
     # for every file first, enough to put the learners in order; each learner's files are
     # then checked just before their row is made, and the first rows are out before the rest.
     skipped: list[tuple[int, Skipped]] = []
-    by_learner: dict[str, list[tuple[int, _Parsed]]] = {}
-    for index, (path, raw) in enumerate(zip(paths, contents, strict=True)):
-        parsed = _parse(path, raw, folder)
+    by_learner: dict[str, list[tuple[int, _Parsed | _Found]]] = {}
+    for index, path in enumerate(paths):
+        raw, contents[index] = contents[index], b""  # its bytes go as soon as it is parsed
+        parsed: _Parsed | _Found | Skipped = _parse(path, raw, folder)
+        if isinstance(parsed, _Parsed) and len(raw) > CHECK_AT_ONCE_BYTES:
+            parsed = _check(parsed, cid)
+        del raw
         if isinstance(parsed, Skipped):
             skipped.append((index, parsed))
         else:
@@ -467,7 +476,7 @@ def read_class(
             raise ReadStopped
         found: list[_Found] = []
         for index, parsed in by_learner[name]:
-            checked = _check(parsed, cid)
+            checked = parsed if isinstance(parsed, _Found) else _check(parsed, cid)
             if isinstance(checked, Skipped):
                 skipped.append((index, checked))
             else:
