@@ -290,3 +290,25 @@ def test_big_files_are_not_all_kept_parsed_at_once(tmp_path: Path, course: Cours
 
     one, four = peak_kb(1), peak_kb(4)
     assert four < one + (one - peak_kb(0)) // 2, (four, one)  # not three more files' worth
+
+
+def test_a_sub_folder_that_cannot_be_listed_is_named_not_left_out(
+    tmp_path: Path, course: Course
+) -> None:
+    """``os.walk`` passes over a folder it cannot list without a word: a learner in a sub-folder
+    the trainer may not open, or nested past the system's path length (as here: the same
+    error path, and one that root meets too), was missing from the class, unexplained."""
+    import os
+
+    folder = make_class(tmp_path / "class", course)
+    fd = os.open(folder, os.O_RDONLY)
+    for n in range(20):  # 20 × 242 characters: past PATH_MAX (4096)
+        name = f"{n:02d}" + "d" * 240
+        os.mkdir(name, dir_fd=fd)
+        inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    roster = read_class(course, folder)
+    [unlisted] = [s for s in roster.skipped if s.reason.startswith("a folder that cannot be")]
+    assert unlisted.path.startswith("00ddd") and unlisted.reason.endswith("File name too long")

@@ -257,16 +257,27 @@ def _temporary(name: str) -> bool:
     return name.endswith((".tmp", ".part")) or name.startswith(("~syncthing~", ".~"))
 
 
-def find_files(folder: Path, stop: Stop = _never) -> list[Path]:
+def find_files(folder: Path, stop: Stop = _never) -> tuple[list[Path], list[Skipped]]:
     """Every file under ``folder``, in any sub-folder, sorted (symlinked folders not followed:
-    they can loop). ``ReadStopped`` when ``stop`` says so, asked at each folder."""
+    they can loop); and the sub-folders that could not be listed, with why. ``ReadStopped``
+    when ``stop`` says so, asked at each folder."""
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+    unlisted: list[Skipped] = []
+
+    def unreadable(exc: OSError) -> None:
+        # ``os.walk`` leaves out a folder it cannot list without a word: a learner in a
+        # sub-folder the trainer may not open (or nested past the system's path length)
+        # was simply missing from the class.
+        where = Path(exc.filename) if exc.filename else folder
+        shown = _relative(where, folder) if where != folder else "."
+        unlisted.append(Skipped(shown, f"a folder that cannot be read: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
         if stop():
             raise ReadStopped
         dirs.sort()
         found.extend(Path(root, name) for name in sorted(files))
-    return found
+    return found, unlisted
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -440,7 +451,7 @@ def read_class(
     if not course.modules:
         raise RosterError(f"{one_line(course.title) or course.identity} has no modules")
     check_folder(folder)
-    paths = find_files(folder, stop)
+    paths, unlisted = find_files(folder, stop)
     cid = course.identity
 
     def read(path: Path) -> bytes | str:
@@ -493,7 +504,7 @@ def read_class(
             f"({files} looked at, none a learner store or export of this course)"
         )
     skipped.sort(key=lambda pair: pair[0])  # in the order the files were found
-    return ClassRoster(course, folder, tuple(rows), tuple(s for _, s in skipped))
+    return ClassRoster(course, folder, tuple(rows), (*unlisted, *(s for _, s in skipped)))
 
 
 class RosterFuture(Future[ClassRoster]):
