@@ -312,3 +312,22 @@ def test_a_sub_folder_that_cannot_be_listed_is_named_not_left_out(
     roster = read_class(course, folder)
     [unlisted] = [s for s in roster.skipped if s.reason.startswith("a folder that cannot be")]
     assert unlisted.path.startswith("00ddd") and unlisted.reason.endswith("File name too long")
+
+
+def test_json_a_reader_cannot_take_is_explained_for_people(tmp_path: Path, course: Course) -> None:
+    """A 5000-digit number was skipped as "Exceeds the limit (4300 digits) for integer string
+    conversion ...; use sys.set_int_max_str_digits() to increase the limit": advice for a
+    programmer, in the trainer's list (and in a learner's message about their store)."""
+    from coursemate.progress.store import Store
+
+    folder = make_class(tmp_path / "class", course)
+    (folder / "long.json").write_text('{"schema_version": ' + "9" * 5000 + "}")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    reasons = {s.path: s.reason for s in read_class(course, folder).skipped}
+    assert reasons["long.json"] == "not valid JSON (a number too long to read)"
+    assert reasons["deep.json"] == "not valid JSON (nested too deep)"
+    data = tmp_path / "data"
+    path = Store.open(data, "ann").path
+    path.write_text('{"schema_version": ' + "9" * 5000 + "}")
+    told = Store.open(data, "ann").messages
+    assert any("not valid JSON (a number too long to read)" in m for m in told), told

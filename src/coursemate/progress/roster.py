@@ -39,6 +39,7 @@ from coursemate.progress.document import (
     Doc,
     ShapeError,
     check_document,
+    json_problem,
     merge_documents,
     repair,
     schema_version_of,
@@ -326,10 +327,8 @@ def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return Skipped(shown, f"not UTF-8 text (byte {exc.start})")
-    except json.JSONDecodeError as exc:
-        return Skipped(shown, f"not valid JSON ({exc.lineno}:{exc.colno}: {exc.msg})")
     except (ValueError, RecursionError) as exc:
-        return Skipped(shown, f"not valid JSON ({exc})")
+        return Skipped(shown, f"not valid JSON ({json_problem(exc)})")
     kind: FileKind = "store"
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT and "store" in data:
         kind, data = "export", data["store"]
