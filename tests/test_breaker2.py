@@ -244,3 +244,19 @@ def test_merged_conflicts_as_a_link_does_not_carry_copies_out_of_the_data_folder
     assert list(elsewhere.iterdir()) == []
     assert copy.exists()
     assert any("could not be moved away" in m and "is a link" in m for m in again.messages)
+
+
+def test_merged_conflicts_as_a_file_is_named_in_the_message(tmp_path: Path) -> None:
+    """The copy is merged but cannot be filed away: the message said only "(File exists)"."""
+    from coursemate.progress.store import Store
+
+    data = tmp_path / "data"
+    alice = _saved_store(data, "alice", FIRST)
+    copy = data / f"{alice.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
+    copy.write_bytes(alice.read_bytes())
+    (data / "merged-conflicts").write_text("notes")
+
+    again = Store.open(data, "alice")
+    assert copy.exists() and (data / "merged-conflicts").read_text() == "notes"
+    [told] = [m for m in again.messages if "could not be moved away" in m]
+    assert f"{data / 'merged-conflicts'} is a file, not a folder: move it away" in told
