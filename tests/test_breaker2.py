@@ -214,6 +214,20 @@ def test_a_data_dir_setting_that_is_not_text_is_reported_not_silently_dropped(
     assert f"settings {settings}: data_dir should be text; ignored" in result.stderr
 
 
+def test_a_data_dir_setting_with_a_nul_character_is_reported_not_a_traceback(
+    tmp_path: Path,
+) -> None:
+    """``"data_dir": "sync\\u0000"`` (a stray escape in a hand-edited file): every command that
+    opened a store ended in ``ValueError: embedded null byte``."""
+    (tmp_path / "config").mkdir()
+    settings = tmp_path / "config" / "settings.json"
+    settings.write_text(json.dumps({"data_dir": f"{tmp_path}/sync\0"}), encoding="utf-8")
+    result = _coursemate("mark", FIRST, "--learner", "ann", env=_env(tmp_path))
+    no_traceback(result)
+    assert result.returncode == 0, result.stderr
+    assert f"settings {settings}: data_dir holds a NUL character" in result.stderr
+
+
 def test_merged_conflicts_as_a_link_does_not_carry_copies_out_of_the_data_folder(
     tmp_path: Path,
 ) -> None:
@@ -230,3 +244,19 @@ def test_merged_conflicts_as_a_link_does_not_carry_copies_out_of_the_data_folder
     assert list(elsewhere.iterdir()) == []
     assert copy.exists()
     assert any("could not be moved away" in m and "is a link" in m for m in again.messages)
+
+
+def test_merged_conflicts_as_a_file_is_named_in_the_message(tmp_path: Path) -> None:
+    """The copy is merged but cannot be filed away: the message said only "(File exists)"."""
+    from coursemate.progress.store import Store
+
+    data = tmp_path / "data"
+    alice = _saved_store(data, "alice", FIRST)
+    copy = data / f"{alice.stem}.sync-conflict-20251107-101010-ABCDEFG.json"
+    copy.write_bytes(alice.read_bytes())
+    (data / "merged-conflicts").write_text("notes")
+
+    again = Store.open(data, "alice")
+    assert copy.exists() and (data / "merged-conflicts").read_text() == "notes"
+    [told] = [m for m in again.messages if "could not be moved away" in m]
+    assert f"{data / 'merged-conflicts'} is a file, not a folder: move it away" in told

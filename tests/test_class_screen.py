@@ -109,6 +109,30 @@ async def test_palette_asks_for_the_folder(tmp_path: Path, folder: Path) -> None
         assert isinstance(top_screen(app), StudyScreen)
 
 
+async def test_after_a_folder_that_fails_the_next_one_is_typed_into_the_field(
+    tmp_path: Path, folder: Path
+) -> None:
+    """The table kept the focus after a failed read: "/home/me/class" typed next went to the
+    screen's keys ("e" showed the details) and never into the field."""
+    app = make_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await study(pilot)
+        app.open_class()
+        await pilot.pause()
+        screen = top_screen(app)
+        assert isinstance(screen, ClassScreen)
+        field = screen.query_one("#class-folder", Input)
+        field.value = str(tmp_path / "missing")
+        await pilot.press("enter")
+        await until_read(pilot, screen)
+        assert field.has_focus
+        await pilot.press("ctrl+a", "ctrl+k", *str(folder), "enter")
+        assert field.value == str(folder)
+        assert screen.query_one("#class-table").display
+        await until_read(pilot, screen)
+        assert len(cells(screen)) == 3
+
+
 async def test_palette_lists_the_class_view(tmp_path: Path) -> None:
     from coursemate.ui.commands import CourseCommands
 
@@ -203,3 +227,28 @@ async def test_prefetched_rows_come_a_screenful_first_then_the_rest(
         await asyncio.wait_for(until_read(pilot, screen), timeout=60)
         assert [row[0] for row in cells(screen)] == ["Ana María", "Bo", "Chen"]
         assert "3 learners, 2 started" in text_of(screen, "#class-summary")
+
+
+async def test_closing_the_screen_stops_the_read(course: Course, folder: Path) -> None:
+    """The screen's thread worker waited for the whole folder to be read, even after the
+    screen was closed, and quitting the app waited for that thread: half a minute for a "/"
+    typed by mistake. Closing the screen now tells the read to stop."""
+    from concurrent.futures import Future
+
+    from coursemate.progress import roster
+
+    read: Future[Course] = Future()  # the course is still being read: so is the folder
+    future = roster.prefetch_class(read, folder, first=1)
+    app = Host(lambda: ClassScreen(course, folder, future))
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert isinstance(top_screen(app), ClassScreen)
+            app.pop_screen()
+            for _ in range(200):
+                await pilot.pause()
+                if future.stopped():
+                    break
+            assert future.stopped()
+    finally:
+        read.set_result(course)  # lets the read end, stopped or not
+    assert isinstance(future.exception(timeout=30), roster.ReadStopped)

@@ -15,6 +15,7 @@ from coursemate.progress.maths import course_progress
 from coursemate.progress.roster import (
     ClassRoster,
     LearnerRow,
+    ReadStopped,
     RosterError,
     learner_texts,
     read_class,
@@ -23,6 +24,7 @@ from helpers import (
     CLASS_NOTE,
     CLASS_REFLECTION,
     FIRST,
+    REFERENCE,
     SECOND,
     class_learner_file,
     make_class,
@@ -138,6 +140,17 @@ def test_learner_names_from_files_are_cleaned(tmp_path: Path, course: Course) ->
     assert row.learner == "Eve Red"
 
 
+def test_names_that_show_alike_are_one_learner(tmp_path: Path, course: Course) -> None:
+    """A zero-width space, an escape sequence, a line break or a decomposed accent in a file's
+    name made rows of their own that read the same: which "Bo" was which?"""
+    folder = tmp_path / "class"
+    for name in ("Bo", "Bo\u200b", "B\x1b[0mo", "Bo\n", "Jose\u0301", "Jos\u00e9"):
+        class_learner_file(folder, course, name)
+    roster = read_class(course, folder)
+    assert [row.learner for row in roster.learners] == ["Bo", "Jos\u00e9"]
+    assert [len(row.sources) for row in roster.learners] == [4, 2]
+
+
 def test_the_folder_is_only_read(tmp_path: Path, course: Course) -> None:
     folder = make_class(tmp_path / "class", course)
     before = tree_state(folder)
@@ -216,3 +229,105 @@ def test_the_prefetch_makes_a_screenful_then_waits_to_be_told(
     rest = list(iter(lambda: future.rows.get(timeout=30), None))
     assert [row.learner for row in rest if row is not None] == ["Chen", "Dee", "Eve"]
     assert future.result(timeout=30).learners == read_class(course, folder).learners
+
+
+def test_a_read_told_to_stop_ends_at_once(
+    tmp_path: Path, course: Course, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder typed by mistake (``~``, ``/``) took minutes to read, and quitting the app (or
+    closing the Class screen) waited for all of it: the read asks ``stop`` and ends."""
+    from concurrent.futures import Future
+
+    from coursemate.progress import roster as roster_module
+
+    folder = make_class(tmp_path / "class", course)
+    with pytest.raises(ReadStopped):
+        read_class(course, folder, stop=lambda: True)
+    heard: list[str] = []
+    with pytest.raises(ReadStopped):
+        read_class(course, folder, lambda row: heard.append(row.learner), stop=lambda: bool(heard))
+    assert heard == ["Ana María"]
+    # ``--class``'s read, waiting for the screen after its first row, is told to stop.
+    monkeypatch.setattr(roster_module, "RESUME_AFTER", 3600.0)
+    read: Future[Course] = Future()
+    read.set_result(course)
+    future = roster_module.prefetch_class(read, folder, first=1)
+    first = future.rows.get(timeout=30)
+    assert first is not None and first.learner == "Ana María"
+    future.stop()
+    assert list(iter(lambda: future.rows.get(timeout=30), None)) == []
+    assert isinstance(future.exception(timeout=30), ReadStopped)
+
+
+def test_big_files_are_not_all_kept_parsed_at_once(tmp_path: Path, course: Course) -> None:
+    """Every file stayed parsed until its row was made, and parsed JSON is twenty times its
+    size or more: four 60 MB files of ``{},`` in a shared folder took 6 GB. A big file is now
+    checked, and let go, as soon as it is parsed: four take about the memory of one."""
+    import subprocess
+    import sys
+
+    junk = '{"learner": "Zed", "junk": [' + ",".join(["{}"] * 1_500_000) + "]}"
+    measure = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "from coursemate.course.reader import load_course\n"
+        "from coursemate.progress.roster import read_class\n"
+        "read_class(load_course(Path(sys.argv[1])), Path(sys.argv[2]))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+
+    def peak_kb(files: int) -> int:
+        folder = make_class(tmp_path / f"class-{files}", course)
+        for n in range(files):
+            (folder / f"big-{n}.json").write_text(junk, encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-c", measure, str(REFERENCE), str(folder)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(result.stdout)
+
+    one, four = peak_kb(1), peak_kb(4)
+    assert four < one + (one - peak_kb(0)) // 2, (four, one)  # not three more files' worth
+
+
+def test_a_sub_folder_that_cannot_be_listed_is_named_not_left_out(
+    tmp_path: Path, course: Course
+) -> None:
+    """``os.walk`` passes over a folder it cannot list without a word: a learner in a sub-folder
+    the trainer may not open, or nested past the system's path length (as here: the same
+    error path, and one that root meets too), was missing from the class, unexplained."""
+    import os
+
+    folder = make_class(tmp_path / "class", course)
+    fd = os.open(folder, os.O_RDONLY)
+    for n in range(20):  # 20 × 242 characters: past PATH_MAX (4096)
+        name = f"{n:02d}" + "d" * 240
+        os.mkdir(name, dir_fd=fd)
+        inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+        os.close(fd)
+        fd = inner
+    os.close(fd)
+    roster = read_class(course, folder)
+    [unlisted] = [s for s in roster.skipped if s.reason.startswith("a folder that cannot be")]
+    assert unlisted.path.startswith("00ddd") and unlisted.reason.endswith("File name too long")
+
+
+def test_json_a_reader_cannot_take_is_explained_for_people(tmp_path: Path, course: Course) -> None:
+    """A 5000-digit number was skipped as "Exceeds the limit (4300 digits) for integer string
+    conversion ...; use sys.set_int_max_str_digits() to increase the limit": advice for a
+    programmer, in the trainer's list (and in a learner's message about their store)."""
+    from coursemate.progress.store import Store
+
+    folder = make_class(tmp_path / "class", course)
+    (folder / "long.json").write_text('{"schema_version": ' + "9" * 5000 + "}")
+    (folder / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    reasons = {s.path: s.reason for s in read_class(course, folder).skipped}
+    assert reasons["long.json"] == "not valid JSON (a number too long to read)"
+    assert reasons["deep.json"] == "not valid JSON (nested too deep)"
+    data = tmp_path / "data"
+    path = Store.open(data, "ann").path
+    path.write_text('{"schema_version": ' + "9" * 5000 + "}")
+    told = Store.open(data, "ann").messages
+    assert any("not valid JSON (a number too long to read)" in m for m in told), told

@@ -138,3 +138,17 @@ def test_an_unreadable_course_for_titles_is_named_and_the_list_still_shown(
     captured = capsys.readouterr()
     assert "broken.md" in captured.err and "Traceback" not in captured.err
     assert f"{PSPO} (41711)" in captured.out
+
+
+@pytest.mark.parametrize("command", [["learners"], ["learners", "--json"]])
+def test_learners_in_a_data_directory_that_is_a_file_is_an_error(
+    tmp_path: Path, command: list[str], capsys: Capture
+) -> None:
+    """A data_dir setting pointing at a file: "no learners yet in ...", exit 0, as if all
+    were well (``mark`` says it cannot create the directory)."""
+    data_dir = tmp_path / "notes.txt"
+    data_dir.write_text("x")
+    assert cm(data_dir, *command) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"the data directory {data_dir} is not a folder" in captured.err

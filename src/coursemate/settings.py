@@ -60,11 +60,16 @@ def load_settings(config_dir: Path) -> tuple[Settings, list[str]]:
         for key in sorted(known)
         if data.get(key) is not None and not isinstance(data[key], str)
     ]
+    data_dir = _text_or_none(data.get("data_dir"))
+    if data_dir is not None and "\0" in data_dir:
+        # No path can hold one: opening the store ended in a ValueError traceback.
+        wrong.append(f"settings {path}: data_dir holds a NUL character, no path can; ignored")
+        data_dir = None
     return (
         Settings(
             theme=_text_or_none(data.get("theme")),
             site_url=_text_or_none(data.get("site_url")),
-            data_dir=_text_or_none(data.get("data_dir")),
+            data_dir=data_dir,
             extra={k: v for k, v in data.items() if k not in known},
         ),
         wrong,

@@ -113,6 +113,9 @@ def run(args: argparse.Namespace) -> int:
     from coursemate.progress.learners import default_learner, list_learners
 
     folder = store_data_dir(args)
+    if folder.exists() and not folder.is_dir():
+        # "no learners yet in FOLDER" said nothing was wrong: a data_dir set to a file.
+        raise CommandError(f"the data directory {one_line(str(folder))} is not a folder")
     if args.use is not None:
         return _use(folder, args.use)
     current = args.learner or default_learner(folder)

@@ -119,6 +119,9 @@ def file_away(copy: Path) -> Path:
         # Engines sync symlinks as symlinks: a link here would carry the learner's files out
         # of the data folder, wherever it points.
         raise NotADirectoryError(f"{folder} is a link, not a folder")
+    if folder.exists() and not folder.is_dir():
+        # mkdir's own word for it, "File exists", did not say which file, nor what to do.
+        raise NotADirectoryError(f"{folder} is a file, not a folder: move it away")
     folder.mkdir(exist_ok=True)
     target = folder / copy.name
     n = 1

@@ -35,6 +35,7 @@ from coursemate.progress.document import (
     Problem,
     ShapeError,
     check_document,
+    json_problem,
     repair,
     schema_version_of,
     utcnow,
@@ -130,7 +131,8 @@ def read_store_file(path: Path) -> DiskRead:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        return DiskRead("corrupt", reason=f"not valid JSON ({exc})", signature=signature)
+        reason = f"not valid JSON ({json_problem(exc)})"
+        return DiskRead("corrupt", reason=reason, signature=signature)
     registers = count_registers(raw)
     version = schema_version_of(data)
     if version is not None and version > SCHEMA_VERSION:

@@ -44,6 +44,7 @@ from coursemate.course.keys import is_assignment_key, is_course_id, is_item_key
 SCHEMA_VERSION = 1
 # A store or export file is never bigger: the store refuses to read one, the class view skips it.
 MAX_STORE_BYTES = 64 * 1024 * 1024
+
 ReflectionField = Literal["did", "happened", "learned", "next"]
 Status = Literal["planned", "running", "done", "dropped"]
 Prompt = Literal["questions", "ideas", "challenges"]
@@ -626,3 +627,17 @@ def render(doc: Doc, lines: Callable[[str, dict[str, Any]], list[str]]) -> bytes
             courses.append(f"{dumps(course_id)}: {_block(fields, 4)}")
         top.append(f'"courses": {_block(courses, 2)}')
     return (_block(top, 0) + "\n").encode("utf-8", "backslashreplace")
+
+
+def json_problem(exc: ValueError | RecursionError) -> str:
+    """Why ``json.loads`` refused a file, for the person reading it. Besides a syntax error
+    (``JSONDecodeError``) and bytes that are not UTF-8, it refuses only a number too long to
+    convert, with advice for programmers ("use sys.set_int_max_str_digits()"), and arrays
+    nested past Python's recursion limit."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.lineno}:{exc.colno}: {exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "nested too deep"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text at byte {exc.start}"
+    return "a number too long to read"

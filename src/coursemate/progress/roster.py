@@ -39,6 +39,7 @@ from coursemate.progress.document import (
     Doc,
     ShapeError,
     check_document,
+    json_problem,
     merge_documents,
     repair,
     schema_version_of,
@@ -54,11 +55,27 @@ if TYPE_CHECKING:
 EXPORT_FORMAT = "coursemate-progress"  # the ``format`` of ``export --format json`` files
 FileKind = Literal["store", "export"]
 READ_WORKERS = 4  # file reads at once: they wait on the disk, not on each other
+# A file larger than this is checked as soon as it is parsed, not kept parsed until its row:
+# parsed JSON takes twenty times its size or more (a 60 MB file of "{}," took 1.5 GB), and
+# a few such files in a shared folder ran the trainer's machine out of memory. A learner's
+# store is a few kilobytes; this only ever delays the row of someone with an enormous one.
+CHECK_AT_ONCE_BYTES = 2**20
 STRIP_MARKS = "·▂▄▆█"  # a module: nothing done, a quarter-ish … three quarters-ish, all done
 
 
 class RosterError(ValueError):
     """The folder cannot make a roster: missing, not a folder, no learners, no modules."""
+
+
+class ReadStopped(Exception):
+    """``read_class`` was told to stop: whoever asked for the roster no longer wants it."""
+
+
+Stop = Callable[[], bool]  # asked between files and folders: True ends the read
+
+
+def _never() -> bool:
+    return False
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,7 +94,7 @@ class Source:
 class _Found:
     """One usable file: whose it is and its document, cut down to the course."""
 
-    learner: str  # NFC, trimmed: files of the same learner share it
+    learner: str  # NFC, cleaned, on one line: files of the same learner share it
     doc: Doc
     source: Source
 
@@ -241,14 +258,27 @@ def _temporary(name: str) -> bool:
     return name.endswith((".tmp", ".part")) or name.startswith(("~syncthing~", ".~"))
 
 
-def find_files(folder: Path) -> list[Path]:
+def find_files(folder: Path, stop: Stop = _never) -> tuple[list[Path], list[Skipped]]:
     """Every file under ``folder``, in any sub-folder, sorted (symlinked folders not followed:
-    they can loop)."""
+    they can loop); and the sub-folders that could not be listed, with why. ``ReadStopped``
+    when ``stop`` says so, asked at each folder."""
     found: list[Path] = []
-    for root, dirs, files in os.walk(folder):
+    unlisted: list[Skipped] = []
+
+    def unreadable(exc: OSError) -> None:
+        # ``os.walk`` leaves out a folder it cannot list without a word: a learner in a
+        # sub-folder the trainer may not open (or nested past the system's path length)
+        # was simply missing from the class.
+        where = Path(exc.filename) if exc.filename else folder
+        shown = _relative(where, folder) if where != folder else "."
+        unlisted.append(Skipped(shown, f"a folder that cannot be read: {exc.strerror or exc}"))
+
+    for root, dirs, files in os.walk(folder, onerror=unreadable):
+        if stop():
+            raise ReadStopped
         dirs.sort()
         found.extend(Path(root, name) for name in sorted(files))
-    return found
+    return found, unlisted
 
 
 def _relative(path: Path, folder: Path) -> str:
@@ -286,7 +316,7 @@ class _Parsed:
     shown: str  # relative to the class folder
     kind: FileKind
     data: Any
-    learner: str  # NFC, trimmed ("" when it names none: checking it will say why)
+    learner: str  # as shown: NFC, cleaned, on one line ("" when it names none: checking says why)
 
 
 def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
@@ -297,10 +327,8 @@ def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         return Skipped(shown, f"not UTF-8 text (byte {exc.start})")
-    except json.JSONDecodeError as exc:
-        return Skipped(shown, f"not valid JSON ({exc.lineno}:{exc.colno}: {exc.msg})")
     except (ValueError, RecursionError) as exc:
-        return Skipped(shown, f"not valid JSON ({exc})")
+        return Skipped(shown, f"not valid JSON ({json_problem(exc)})")
     kind: FileKind = "store"
     if isinstance(data, dict) and data.get("format") == EXPORT_FORMAT and "store" in data:
         kind, data = "export", data["store"]
@@ -308,8 +336,10 @@ def _parse(path: Path, raw: bytes | str, folder: Path) -> _Parsed | Skipped:
     if version is not None and version > SCHEMA_VERSION:
         return Skipped(shown, f"written by a newer coursemate (store schema version {version})")
     # ``check_document`` refuses a document whose learner is not text, and keeps it as it is.
+    # Files are grouped by the name as the roster shows it: grouped by the raw name, "Bo" and
+    # "Bo\u200b" (or "Bo" with an escape sequence) were two rows that both read "Bo".
     named = data.get("learner") if isinstance(data, dict) else None
-    learner = unicodedata.normalize("NFC", named).strip() if isinstance(named, str) else ""
+    learner = unicodedata.normalize("NFC", one_line(named)) if isinstance(named, str) else ""
     return _Parsed(shown, kind, data, learner)
 
 
@@ -326,7 +356,7 @@ def _check(parsed: _Parsed, course_id: str) -> _Found | Skipped:
     if course_id not in courses and courses:
         others = ", ".join(sorted(courses))
         return Skipped(parsed.shown, one_line(f"holds progress for other courses only ({others})"))
-    if not one_line(parsed.learner):
+    if not parsed.learner:
         return Skipped(parsed.shown, "names no learner")
     mine = {course_id: courses[course_id]} if course_id in courses else {}
     cut: Doc = {
@@ -377,7 +407,7 @@ def _row(course: Course, found: list[_Found], known: frozenset[str]) -> LearnerR
     entries = checklist.entries
     stamp = _latest_stamp(doc["courses"].get(cid, {}))
     return LearnerRow(
-        learner=one_line(found[0].learner),
+        learner=found[0].learner,
         sources=tuple(f.source for f in found),
         prereading=pre,
         resources=resources,
@@ -406,31 +436,45 @@ def read_class(
     course: Course,
     folder: Path,
     on_row: Callable[[LearnerRow], None] | None = None,
+    stop: Stop = _never,
 ) -> ClassRoster:
     """The roster of ``course`` from the files under ``folder`` (see the module docstring).
 
     ``on_row`` hears of each learner's row as soon as it is made (the Class screen shows rows
     while the rest are made). Raises ``RosterError`` when the folder is missing or no folder,
-    the course has no modules, or no file holds a learner's progress for the course.
+    the course has no modules, or no file holds a learner's progress for the course; and
+    ``ReadStopped`` as soon as ``stop`` says so (asked at every folder, file and learner): a
+    folder typed by mistake (``~``, ``/``) takes minutes to walk, and the Class screen closed
+    or the app quit must not wait for it.
     """
     if not course.modules:
         raise RosterError(f"{one_line(course.title) or course.identity} has no modules")
     check_folder(folder)
-    paths = find_files(folder)
+    paths, unlisted = find_files(folder, stop)
     cid = course.identity
+
+    def read(path: Path) -> bytes | str:
+        if stop():
+            raise ReadStopped
+        return _read_bytes(path, root)
+
     # The reads wait on the disk (a network share, a sync engine's folder): in parallel, all
     # of them first. Parsing and checking is Python work, done here once they are in: threads
     # parsing at the same time only took turns at the interpreter, and slowed it down.
     with ThreadPoolExecutor(READ_WORKERS) as pool:
         root = folder.resolve()
-        contents = list(pool.map(lambda path: _read_bytes(path, root), paths))
+        contents = list(pool.map(read, paths))
     # Checking a document and making its row is most of the work, so only the JSON is parsed
     # for every file first, enough to put the learners in order; each learner's files are
     # then checked just before their row is made, and the first rows are out before the rest.
     skipped: list[tuple[int, Skipped]] = []
-    by_learner: dict[str, list[tuple[int, _Parsed]]] = {}
-    for index, (path, raw) in enumerate(zip(paths, contents, strict=True)):
-        parsed = _parse(path, raw, folder)
+    by_learner: dict[str, list[tuple[int, _Parsed | _Found]]] = {}
+    for index, path in enumerate(paths):
+        raw, contents[index] = contents[index], b""  # its bytes go as soon as it is parsed
+        parsed: _Parsed | _Found | Skipped = _parse(path, raw, folder)
+        if isinstance(parsed, _Parsed) and len(raw) > CHECK_AT_ONCE_BYTES:
+            parsed = _check(parsed, cid)
+        del raw
         if isinstance(parsed, Skipped):
             skipped.append((index, parsed))
         else:
@@ -438,9 +482,11 @@ def read_class(
     rows: list[LearnerRow] = []
     known = course.keys()
     for name in sorted(by_learner, key=lambda n: (n.casefold(), n)):
+        if stop():
+            raise ReadStopped
         found: list[_Found] = []
         for index, parsed in by_learner[name]:
-            checked = _check(parsed, cid)
+            checked = parsed if isinstance(parsed, _Found) else _check(parsed, cid)
             if isinstance(checked, Skipped):
                 skipped.append((index, checked))
             else:
@@ -457,7 +503,7 @@ def read_class(
             f"({files} looked at, none a learner store or export of this course)"
         )
     skipped.sort(key=lambda pair: pair[0])  # in the order the files were found
-    return ClassRoster(course, folder, tuple(rows), tuple(s for _, s in skipped))
+    return ClassRoster(course, folder, tuple(rows), (*unlisted, *(s for _, s in skipped)))
 
 
 class RosterFuture(Future[ClassRoster]):
@@ -466,7 +512,8 @@ class RosterFuture(Future[ClassRoster]):
 
     After the ``first`` rows (a screenful) the read waits until ``resume`` is set (or
     ``RESUME_AFTER`` seconds): the rest are made once the first rows are on the screen, not
-    while Textual is imported and the screen drawn on the same interpreter.
+    while Textual is imported and the screen drawn on the same interpreter. ``stop`` ends the
+    read soon (with ``ReadStopped``): nobody wants the roster any more.
     """
 
     def __init__(self, first: int) -> None:
@@ -474,6 +521,14 @@ class RosterFuture(Future[ClassRoster]):
         self.first = max(first, 1)
         self.rows: SimpleQueue[LearnerRow | None] = SimpleQueue()
         self.resume = threading.Event()
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.resume.set()  # a read waiting for the screen waits no more
+
+    def stopped(self) -> bool:
+        return self._stop.is_set()
 
 
 RESUME_AFTER = 5.0  # seconds: the rest of the roster is made even if no screen asks for it
@@ -499,7 +554,7 @@ def prefetch_class(course: Future[Course], folder: Path, first: int) -> RosterFu
             future.rows.put(None)
             return
         try:
-            future.set_result(read_class(course.result(), folder, on_row))
+            future.set_result(read_class(course.result(), folder, on_row, future.stopped))
         except BaseException as exc:  # handed to whoever takes the result
             future.set_exception(exc)
         finally:

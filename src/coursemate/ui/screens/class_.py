@@ -153,8 +153,16 @@ class ClassScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="class")
     def _build(self, folder: Path) -> None:
-        from coursemate.progress.roster import RosterError, RosterFuture, read_class
+        from queue import Empty
 
+        from textual.worker import get_current_worker
+
+        from coursemate.progress.roster import ReadStopped, RosterError, RosterFuture, read_class
+
+        # Textual cancels the worker when the screen closes or the app quits, but a thread
+        # cannot be interrupted: the read asks, and ends. Quitting waited for the whole
+        # folder to be read (half a minute for a "/" typed by mistake).
+        worker = get_current_worker()
         prefetched, self.prefetched = self.prefetched, None
         streamed = prefetched if isinstance(prefetched, RosterFuture) else None
         batch: list[LearnerRow] = []
@@ -164,6 +172,8 @@ class ClassScreen(Screen[None]):
 
         def on_row(row: LearnerRow) -> None:
             nonlocal first_missing
+            if worker.is_cancelled:
+                raise ReadStopped  # the screen, or the app, is gone: nowhere to post rows
             batch.append(row)
             if len(batch) == first_missing:
                 first_missing = 0
@@ -173,7 +183,15 @@ class ClassScreen(Screen[None]):
 
         try:
             if streamed is not None:
-                for made in iter(streamed.rows.get, None):
+                while True:
+                    if worker.is_cancelled:
+                        raise ReadStopped  # not waiting for its end: it may not have begun
+                    try:
+                        made = streamed.rows.get(timeout=0.1)  # to ask about cancelling
+                    except Empty:
+                        continue
+                    if made is None:
+                        break
                     on_row(made)  # as they are made: the first rows before the rest
                 roster = streamed.result()
             elif prefetched is not None:
@@ -181,9 +199,15 @@ class ClassScreen(Screen[None]):
                 for row in roster.learners:
                     on_row(row)
             else:
-                roster = read_class(self.course, folder, on_row)
+                roster = read_class(self.course, folder, on_row, lambda: worker.is_cancelled)
+        except ReadStopped:
+            if streamed is not None:
+                streamed.stop()
+            return
         except RosterError as exc:
             self.app.call_from_thread(self._failed, str(exc))
+            return
+        if worker.is_cancelled:
             return
         self.app.call_from_thread(self._add_rows, batch)
         self.app.call_from_thread(self._finished, roster)
@@ -203,7 +227,11 @@ class ClassScreen(Screen[None]):
         if not self.is_attached:
             return
         self.query_one("#class-summary", Static).update(Text(one_line(message), style="red"))
-        self.query_one("#class-folder").display = True
+        field = self.query_one("#class-folder", Input)
+        field.display = True
+        # ``read`` gave the table the focus: the next path typed went to the table's keys
+        # ("e" in "/home" opened the details), not into the field.
+        field.focus()
 
     def _finished(self, roster: ClassRoster) -> None:
         if not self.is_attached:
