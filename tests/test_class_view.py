@@ -24,7 +24,6 @@ from helpers import (
     CLASS_NOTE,
     CLASS_REFLECTION,
     FIRST,
-    REFERENCE,
     SECOND,
     class_learner_file,
     make_class,
@@ -262,34 +261,29 @@ def test_a_read_told_to_stop_ends_at_once(
 def test_big_files_are_not_all_kept_parsed_at_once(tmp_path: Path, course: Course) -> None:
     """Every file stayed parsed until its row was made, and parsed JSON is twenty times its
     size or more: four 60 MB files of ``{},`` in a shared folder took 6 GB. A big file is now
-    checked, and let go, as soon as it is parsed: four take about the memory of one."""
-    import subprocess
-    import sys
+    checked, and let go, as soon as it is parsed: four take about the memory of one. Measured
+    as the peak of Python's own allocations (tracemalloc), which the same input repeats."""
+    import tracemalloc
 
-    junk = '{"learner": "Zed", "junk": [' + ",".join(["{}"] * 1_500_000) + "]}"
-    measure = (
-        "import resource, sys\n"
-        "from pathlib import Path\n"
-        "from coursemate.course.reader import load_course\n"
-        "from coursemate.progress.roster import read_class\n"
-        "read_class(load_course(Path(sys.argv[1])), Path(sys.argv[2]))\n"
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
-    )
+    from coursemate.progress.roster import CHECK_AT_ONCE_BYTES
 
-    def peak_kb(files: int) -> int:
+    entries = CHECK_AT_ONCE_BYTES // 3 + 1000  # "{}," each: just past the size checked at once
+    junk = '{"learner": "Zed", "junk": [' + ",".join(["{}"] * entries) + "]}"
+
+    def peak_bytes(files: int) -> int:
         folder = make_class(tmp_path / f"class-{files}", course)
         for n in range(files):
             (folder / f"big-{n}.json").write_text(junk, encoding="utf-8")
-        result = subprocess.run(
-            [sys.executable, "-c", measure, str(REFERENCE), str(folder)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return int(result.stdout)
+        tracemalloc.start()
+        try:
+            read_class(course, folder)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
 
-    one, four = peak_kb(1), peak_kb(4)
-    assert four < one + (one - peak_kb(0)) // 2, (four, one)  # not three more files' worth
+    none, one, four = peak_bytes(0), peak_bytes(1), peak_bytes(4)
+    assert one - none > 20 * len(junk)  # what one parsed file costs
+    assert four < one + (one - none) // 2, (none, one, four)  # not three more files' worth
 
 
 def test_a_sub_folder_that_cannot_be_listed_is_named_not_left_out(

@@ -455,3 +455,25 @@ def test_a_store_linked_into_another_folder_is_written_through_the_link(tmp_path
     assert link.is_symlink() and link.resolve() == target
     assert Store.open(tmp_path / "data", "Ana").done_keys(CID) == {A, B}
     assert '"done"' in target.read_text(encoding="utf-8") and B in target.read_text("utf-8")
+
+
+def test_reading_a_small_file_sets_aside_its_size_not_the_limit(tmp_path: Path) -> None:
+    """``read(limit)`` set aside the whole limit (64 MB for a store) before reading a file of
+    a few kilobytes; the class view reads hundreds of stores. A file that grew between the
+    size check and the read is still read up to the limit, and never past it."""
+    import tracemalloc
+
+    from coursemate.progress.atomic import read_regular
+
+    small = tmp_path / "small.json"
+    small.write_bytes(b"x" * 4000)
+    tracemalloc.start()
+    try:
+        assert read_regular(small, 64 * 2**20) == b"x" * 4000
+        assert tracemalloc.get_traced_memory()[1] < 2**20
+    finally:
+        tracemalloc.stop()
+    big = tmp_path / "big.json"
+    big.write_bytes(b"y" * 5000)
+    assert read_regular(big, 1000) == b"y" * 1000
+    assert read_regular(big, 5000) == b"y" * 5000

@@ -134,6 +134,14 @@ def read_regular(path: Path, limit: int) -> bytes:
     """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with open(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise NotRegularFileError(f"{path}: not a regular file")
-        return handle.read(limit)
+        # ``read(limit)`` sets aside ``limit`` bytes before it reads: 64 MB for every store
+        # of a few kilobytes. Ask for the size the file has (and a byte more, to notice one
+        # that grew since), and for the rest up to ``limit`` only if it did grow.
+        want = min(limit, info.st_size + 1)
+        data = handle.read(want)
+        if len(data) == want < limit:
+            data += handle.read(limit - want)
+        return data
