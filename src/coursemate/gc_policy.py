@@ -17,11 +17,11 @@ the slowest presses overlapped one (see benchmarks/README.md). So while the app 
   collection or ten inside every press, ~2-3 ms of a frame on the large course; the threshold
   is raised to ``YOUNG_HELD`` so CPython's own young collections only catch a very long burst;
 - the oldest generation waits until there has been no input for ``IDLE_AFTER`` seconds, or,
-  so memory stays bounded through long unbroken input, until ``OLDEST_EVERY`` young passes
-  have gone by (CPython's default is 10).
+  so memory stays bounded through long unbroken input, until ``OLDEST_EVERY`` middle passes
+  have gone by (CPython's default is 10; then it too runs after a frame).
 
 No Textual here (it lives beside the domain, not in ``ui``): ``coursemate open`` pauses
-collection and the app feeds the collector input times and ticks.
+collection and the app feeds the collector input times, frames and ticks.
 """
 
 from __future__ import annotations
