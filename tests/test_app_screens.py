@@ -21,7 +21,6 @@ from textual.widgets import Static
 from coursemate import paths
 from coursemate.course.model import Resource
 from coursemate.gc_policy import pause_for_start
-from coursemate.progress.document import next_status
 from coursemate.settings import load_settings
 from coursemate.ui.app import SETTLE_DELAY
 from coursemate.ui.screens.error import (
@@ -210,16 +209,6 @@ async def test_a_500_module_course_builds_only_the_modules(tmp_path: Path) -> No
         )
 
 
-def test_status_cycles_in_order() -> None:
-    assert [next_status(s) for s in ("planned", "running", "done", "dropped", "")] == [
-        "running",
-        "done",
-        "dropped",
-        "planned",
-        "planned",
-    ]
-
-
 async def test_s_picks_a_chosen_experiments_status(tmp_path: Path) -> None:
     from coursemate.ui.screens.status_picker import StatusPicker
 
@@ -229,7 +218,7 @@ async def test_s_picks_a_chosen_experiments_status(tmp_path: Path) -> None:
         await go(pilot, screen, "m1/a")
         await pilot.press("right", "down")
         key = tree_of(screen).cursor_item.key  # type: ignore[union-attr]
-        assert screen.check_action("cycle_status", ()) is False  # not chosen yet
+        assert screen.check_action("choose_status", ()) is False  # not chosen yet
         await pilot.press("space")
         assert app.store is not None
         assert app.store.experiment(COURSE_ID, key).status == "planned"  # type: ignore[union-attr]

@@ -15,7 +15,6 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from coursemate.course.model import Course
 from coursemate.progress.catchup import catchup_reminder
 from coursemate.progress.checklist import GONE, ORPHANED, build_checklist
-from coursemate.progress.document import next_status
 from coursemate.progress.store import REFLECTION_FIELDS, Store
 from coursemate.ui.screens.catchup import (
     CatchupScreen,
@@ -169,12 +168,6 @@ def test_parse_day_and_when() -> None:
     assert when(date(2025, 11, 20), TODAY) == "tomorrow"
     assert when(date(2025, 11, 18), TODAY) == "yesterday"
     assert when(date(2025, 11, 9), TODAY) == "10 days ago"
-
-
-def test_next_status_cycles() -> None:
-    assert [next_status(s) for s in ("planned", "running", "done", "dropped", "?")] == [
-        "running", "done", "dropped", "planned", "planned"
-    ]  # fmt: skip
 
 
 # --- the screen --------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from textual.widgets import Input, Static
 
 from coursemate.course.model import Assignment, Course, Experiment, Resource
 from coursemate.course.reader import load_course
-from coursemate.progress.document import next_status
+from coursemate.progress.document import STATUSES
 from coursemate.progress.store import OwnExperiment, Store
 from coursemate.ui import links
 from coursemate.ui.app import CoursemateApp
@@ -158,7 +158,7 @@ def footer_actions(item: TreeItem, run: Run) -> set[str]:
     if isinstance(item, Assignment | Experiment | OwnExperiment):
         offered.add("add_experiment")
     if chosen:
-        offered |= {"reflect", "cycle_status"}
+        offered |= {"reflect", "choose_status"}
     elif not isinstance(item, Course | PrereadingGroup):
         offered.add("edit_note")
     return offered
@@ -171,7 +171,7 @@ DYNAMIC = {
     "open_link",
     "edit_note",
     "reflect",
-    "cycle_status",
+    "choose_status",
     "add_experiment",
 }
 
@@ -271,7 +271,8 @@ async def act(run: Run, key: str) -> None:
             await pilot.press("down", "enter")  # the status picker: the next one down
             state = store.experiment(cid, chosen_key)
             assert before is not None and state is not None
-            assert state.status == next_status(before.status)
+            after = STATUSES.index(before.status) + 1  # the picker's list wraps round
+            assert state.status == STATUSES[after % len(STATUSES)]
     if app.screen is not run.screen:  # a dialog left open by a key the item does not take
         await pilot.press("escape")
     assert app.screen is run.screen

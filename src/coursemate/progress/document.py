@@ -48,17 +48,10 @@ MAX_STORE_BYTES = 64 * 1024 * 1024
 ReflectionField = Literal["did", "happened", "learned", "next"]
 Status = Literal["planned", "running", "done", "dropped"]
 Prompt = Literal["questions", "ideas", "challenges"]
-# In this order everywhere: forms, reports and the status cycle.
+# In this order everywhere: forms, reports and the status picker.
 REFLECTION_FIELDS: tuple[ReflectionField, ...] = get_args(ReflectionField)
 STATUSES: tuple[Status, ...] = get_args(Status)
 PROMPTS: tuple[Prompt, ...] = get_args(Prompt)
-
-
-def next_status(current: str) -> Status:
-    """planned → running → done → dropped → planned; anything else starts at planned."""
-    if current not in STATUSES:
-        return STATUSES[0]
-    return STATUSES[(STATUSES.index(current) + 1) % len(STATUSES)]
 
 
 AT_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # fixed width, so timestamps compare as strings

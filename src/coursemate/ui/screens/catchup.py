@@ -214,7 +214,7 @@ class CatchupScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("e", "reflect", "Reflect"),
-        Binding("s", "cycle_status", "Status"),
+        Binding("s", "choose_status", "Status"),
         Binding("d", "edit_date", "Set date"),
         Binding("x", "export", "Save report"),
     ]
@@ -323,7 +323,7 @@ class CatchupScreen(Screen[None]):
     # --- keys -----------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("reflect", "cycle_status"):
+        if action in ("reflect", "choose_status"):
             return self.highlighted_key() is not None
         return True
 
@@ -357,7 +357,7 @@ class CatchupScreen(Screen[None]):
         screen = ReflectionScreen(self.store, self.course_id, entry.key, entry.text)
         self.app.push_screen(screen, lambda _result: self.refresh_checklist())
 
-    def action_cycle_status(self) -> None:
+    def action_choose_status(self) -> None:
         """``s``: the status picker, on the status the store holds now."""
         from coursemate.ui.screens.status_picker import StatusPicker
 

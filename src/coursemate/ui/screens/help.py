@@ -38,7 +38,7 @@ DESCRIPTIONS: dict[str, str] = {
     "copy_link": "copy the link",
     "reflect": "write the chosen experiment's reflection",
     "edit_note": "write a note",
-    "cycle_status": "set a chosen experiment's status: planned, running, done, dropped",
+    "choose_status": "set a chosen experiment's status: planned, running, done, dropped",
     "add_experiment": "add your own experiment to the assignment",
     "start_filter": "filter by titles, content and notes",
     "clear_filter": "clear the filter",

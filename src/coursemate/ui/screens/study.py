@@ -59,7 +59,7 @@ DYNAMIC_ACTIONS = (
     "copy_link",
     "edit_note",
     "reflect",
-    "cycle_status",
+    "choose_status",
     "add_experiment",
     "clear_filter",
     "warnings",
@@ -90,7 +90,7 @@ class StudyScreen(Screen[None]):
         Binding("c", "copy_link", "Copy", show=False),
         Binding("e", "reflect", "Reflect"),
         Binding("e", "edit_note", "Note"),
-        Binding("s", "cycle_status", "Status"),
+        Binding("s", "choose_status", "Status"),
         Binding("a", "add_experiment", "Add"),
         Binding("slash", "start_filter", "Filter"),
         Binding("escape", "clear_filter", "Clear filter"),
@@ -297,7 +297,7 @@ class StudyScreen(Screen[None]):
                 and not isinstance(item, PrereadingGroup)
                 and (self._chosen_experiment() is None)
             )
-        if action in ("reflect", "cycle_status"):
+        if action in ("reflect", "choose_status"):
             return self._chosen_experiment() is not None
         if action == "add_experiment":
             return self._assignment() is not None
@@ -374,7 +374,7 @@ class StudyScreen(Screen[None]):
         screen = ReflectionScreen(self.store, self.course_id, exp.key, exp.text)
         self.app.push_screen(screen, lambda _result: self.changed(exp.key))
 
-    def action_cycle_status(self) -> None:
+    def action_choose_status(self) -> None:
         """``s``: a picker of the four statuses (a cycle let one stray press undo "done")."""
         exp = self._chosen_experiment()
         if exp is None:
