@@ -162,3 +162,29 @@ def test_a_course_with_no_modules_exits_1(tmp_path: Path, folder: Path) -> None:
 def test_from_is_required(tmp_path: Path) -> None:
     result = run("class", str(DATA / "minimal.md"))
     assert result.returncode == 2 and "--from" in result.stderr
+
+
+def test_the_text_view_fits_an_80_column_terminal(
+    folder: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 80 columns the rows fit (the year leaves the last activity, long names are
+    shortened) and the list of who has not started wraps after its commas, names whole; piped,
+    the text view keeps its full width."""
+    chen = json.loads((folder / "chen.json").read_text())  # a store with nothing done
+    (folder / "late").mkdir()
+    for n in range(12):
+        late = {**chen, "learner": f"Late Learner Number {n:02d}"}
+        (folder / "late" / f"{n}.json").write_text(json.dumps(late))
+    monkeypatch.setenv("COLUMNS", "80")
+    out = class_output(capsys, "--from", str(folder))
+    lines = out.splitlines()
+    table = lines[2 : lines.index("", 2)]
+    assert all(len(line) <= 80 for line in table), max(table, key=len)
+    assert table[0].endswith("last (UTC)")
+    waiting = lines[lines.index(next(x for x in lines if x.startswith("Not started"))) :]
+    waiting = waiting[: next(i for i, x in enumerate(waiting[1:], 1) if not x.startswith("  "))]
+    assert len(waiting) > 1 and all(len(line) <= 80 for line in waiting)
+    names = ", ".join(line.strip() for line in waiting).replace(",,", ",")
+    assert all(f"Late Learner Number {n:02d}" in names for n in range(12))
+    monkeypatch.setenv("COLUMNS", "200")
+    assert "last activity (UTC)" in class_output(capsys, "--from", str(folder))

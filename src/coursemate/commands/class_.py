@@ -22,9 +22,13 @@ if TYPE_CHECKING:
     from coursemate.progress.maths import ModuleProgress
     from coursemate.progress.roster import ClassRoster, LearnerRow
 
-NAME_WIDTH = 24
+NAME_WIDTH = 24  # the most a learner's name takes in the text view
+MIN_NAME_WIDTH = 12
 MOST_CHOSEN_SHOWN = 3  # per module in the text and Markdown views; --json lists every one
-TEXT_WIDTH = 100  # an experiment's text in the text view
+TEXT_WIDTH = 100  # the most an experiment's text takes in the text view
+# The text view fits the terminal; piped, it is this wide (--csv, --json and --markdown are
+# the views for other programs).
+PIPED_WIDTH = 100
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -238,13 +242,29 @@ def _shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _wrap_list(line: str, width: int) -> list[str]:
+    """``line`` in lines of at most ``width``, broken only after the commas of its list (who
+    has not started: a name is never cut in two), the later lines indented."""
+    lines = [""]
+    for part in line.split(", "):
+        joined = f"{lines[-1]}, {part}" if lines[-1] else part
+        if len(joined) < width or not lines[-1].strip():
+            lines[-1] = joined
+        else:
+            lines[-1] += ","
+            lines.append(f"  {part}")
+    return lines
+
+
 def _figure(p: ModuleProgress) -> str:
     """``62% 45 min`` (percent and minutes left); ``—`` when there is nothing to read."""
     return f"{p.percent:>3}% {p.minutes_left:>4} min" if p.items_total else "—"
 
 
-def _when(row: LearnerRow) -> str:
-    return row.last_activity.strftime("%Y-%m-%d %H:%M") if row.last_activity else "never"
+def _when(row: LearnerRow, short: bool) -> str:
+    if row.last_activity is None:
+        return "never"
+    return row.last_activity.strftime("%m-%d %H:%M" if short else "%Y-%m-%d %H:%M")
 
 
 def _experiments(row: LearnerRow) -> str:
@@ -252,24 +272,35 @@ def _experiments(row: LearnerRow) -> str:
 
 
 def _text(roster: ClassRoster, with_reflections: bool) -> str:
+    import shutil
+
     from coursemate.course.text import one_line
     from coursemate.progress.roster import learner_texts
 
+    width = shutil.get_terminal_size((PIPED_WIDTH, 24)).columns
     course = roster.course
     title = one_line(course.title) or one_line(course.identity)
     strip_width = max(len(course.modules), len("modules"))
+    # Columns right of the name; at 80 columns the year goes from the last activity first.
+    fixed = 1 + 13 + 1 + 13 + 1 + strip_width + 1 + 11 + 2
+    short = width < fixed + NAME_WIDTH + len("2025-11-08 09:00")
+    last = "last (UTC)" if short else "last activity (UTC)"
+    when_width = len("11-08 09:00") if short else len("2025-11-08 09:00")
+    name_width = min(NAME_WIDTH, max(MIN_NAME_WIDTH, width - 1 - fixed - when_width))
     out = [f"{title} · class from {one_line(str(roster.folder))}", ""]
     out.append(
-        f"{'learner':<{NAME_WIDTH}} {'pre-reading':>13} {'resources':>13} "
-        f"{'modules':<{strip_width}} {'exp c/r/d/r':>11}  last activity (UTC)"
+        f"{'learner':<{name_width}} {'pre-reading':>13} {'resources':>13} "
+        f"{'modules':<{strip_width}} {'exp c/r/d/r':>11}  {last}"
     )
     for row in roster.learners:
         out.append(
-            f"{_shorten(row.learner, NAME_WIDTH):<{NAME_WIDTH}} {_figure(row.prereading):>13} "
+            f"{_shorten(row.learner, name_width):<{name_width}} {_figure(row.prereading):>13} "
             f"{_figure(row.resources):>13} {row.strip:<{strip_width}} "
-            f"{_experiments(row):>11}  {_when(row)}"
+            f"{_experiments(row):>11}  {_when(row, short)}"
         )
-    out += ["", *roster.summary_lines()]
+    out.append("")
+    for line in roster.summary_lines():
+        out += _wrap_list(line, max(width - 1, 40))
     out.append("Modules: one mark each, · nothing done, ▂ ▄ ▆ some, █ all, - nothing to read")
     out += ["", "Most chosen experiments:"]
     numbers = {m.key: m for m in course.modules}
@@ -278,7 +309,8 @@ def _text(roster: ClassRoster, with_reflections: bool) -> str:
         module = numbers[key]
         out.append(f"  {module.number}. {one_line(module.title)}")
         for c in counts[:MOST_CHOSEN_SHOWN]:
-            out.append(f"     {c.learners:>3} × {_shorten(one_line(c.text), TEXT_WIDTH)}")
+            text = _shorten(one_line(c.text), min(TEXT_WIDTH, max(width - 12, 20)))
+            out.append(f"     {c.learners:>3} × {text}")
     if not most:
         out.append("  none chosen yet")
     if with_reflections:
@@ -316,7 +348,7 @@ def _markdown(roster: ClassRoster, with_reflections: bool) -> str:
     for row in roster.learners:
         out.append(
             f"| {_cell(row.learner)} | {_figure(row.prereading)} | {_figure(row.resources)} | "
-            f"`{row.strip}` | {_experiments(row)} | {_when(row)} |"
+            f"`{row.strip}` | {_experiments(row)} | {_when(row, short=False)} |"
         )
     out += ["", "## Class", ""]
     out += [f"- {md_line(line)}" for line in roster.summary_lines()]
