@@ -252,3 +252,25 @@ async def test_closing_the_screen_stops_the_read(course: Course, folder: Path) -
     finally:
         read.set_result(course)  # lets the read end, stopped or not
     assert isinstance(future.exception(timeout=30), roster.ReadStopped)
+
+
+async def test_the_name_column_follows_the_terminal_width(course: Course, folder: Path) -> None:
+    """Set once on opening, the learner column kept its width after the terminal shrank, and
+    the figures went off to the right; now the table is laid out again, rows and cursor kept."""
+    from textual.widgets.data_table import ColumnKey
+
+    app = Host(lambda: ClassScreen(course, folder))
+    async with app.run_test(size=(140, 40)) as pilot:
+        screen = top_screen(app)
+        assert isinstance(screen, ClassScreen)
+        await until_read(pilot, screen)
+        table: DataTable[object] = screen.query_one("#class-table", DataTable)
+        wide = table.columns[ColumnKey("learner")].width
+        await pilot.press("down")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        narrow = table.columns[ColumnKey("learner")].width
+        assert narrow == wide - 60
+        assert sum(c.get_render_width(table) for c in table.ordered_columns) <= 80
+        assert [row[0] for row in cells(screen)] == ["Ana María", "Bo", "Chen"]
+        assert table.cursor_row == 1

@@ -19,6 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from coursemate.course.text import one_line
 from coursemate.ui.widgets.keys_footer import KeysFooter
@@ -77,7 +78,7 @@ class ClassScreen(Screen[None]):
         self.folder = folder
         self.prefetched = prefetched  # the read of ``folder`` ``coursemate --class`` started
         self.roster: ClassRoster | None = None
-        self.rows_shown = 0
+        self.rows: list[LearnerRow] = []  # in the table, in its order
 
     def compose(self) -> ComposeResult:
         title = Text("Class · ", style="bold")
@@ -94,11 +95,15 @@ class ClassScreen(Screen[None]):
     def table(self) -> DataTable[Text]:
         return self.query_one("#class-table", DataTable)
 
-    def on_mount(self) -> None:
-        modules = max(len(self.course.modules), 7)
-        widths = {**FIXED_WIDTHS, "modules": modules}
+    def _column_widths(self) -> dict[str, int]:
+        """Fixed widths for the figures; the learner's name takes what the screen has left."""
+        widths = {**FIXED_WIDTHS, "modules": max(len(self.course.modules), 7)}
         padding = 2 * 6 + 2  # cell padding and the scrollbar
         widths["learner"] = max(self.app.size.width - sum(widths.values()) - padding, 12)
+        return widths
+
+    def _add_columns(self) -> None:
+        widths = self._column_widths()
         for key, label in (
             ("learner", "Learner"),
             ("pre", "Pre-read"),
@@ -108,6 +113,23 @@ class ClassScreen(Screen[None]):
             ("last", "Last (UTC)"),
         ):
             self.table.add_column(label, key=key, width=widths[key])
+
+    def on_resize(self) -> None:
+        """The name column follows the screen's width (it was set once, on opening: after a
+        shrink the figures were off to the right)."""
+        table = self.table
+        column = table.columns.get(ColumnKey("learner"))
+        if column is None or column.width == self._column_widths()["learner"]:
+            return
+        row = table.cursor_row
+        table.clear(columns=True)
+        self._add_columns()
+        table.add_rows(row_cells(shown) for shown in self.rows)
+        if self.rows:
+            table.move_cursor(row=min(row, len(self.rows) - 1))
+
+    def on_mount(self) -> None:
+        self._add_columns()
         self.query_one("#class-details").display = False
         if self.folder is None:
             self.query_one("#class-summary", Static).update(
@@ -126,7 +148,7 @@ class ClassScreen(Screen[None]):
     def read(self, folder: Path) -> None:
         self.folder = folder
         self.roster = None
-        self.rows_shown = 0
+        self.rows = []
         self.table.clear()
         shown = one_line(str(folder))
         self.query_one("#class-summary", Static).update(Text(f"Reading {shown}…", style="dim"))
@@ -168,7 +190,7 @@ class ClassScreen(Screen[None]):
         batch: list[LearnerRow] = []
         # Rows posted at once before the rest: a screenful, less what ``read`` showed.
         screenful = streamed.first if streamed is not None else max(self.app.size.height, 1)
-        first_missing = screenful - self.rows_shown
+        first_missing = screenful - len(self.rows)
 
         def on_row(row: LearnerRow) -> None:
             nonlocal first_missing
@@ -219,7 +241,7 @@ class ClassScreen(Screen[None]):
                 shown()  # closed while the folder was read: let the read run to its end
             return
         self.table.add_rows(row_cells(row) for row in rows)
-        self.rows_shown += len(rows)
+        self.rows += rows
         if shown is not None:
             self.call_after_refresh(shown)
 
