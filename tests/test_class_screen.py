@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from coursemate.course.model import Course
+from coursemate.ui.app import CoursemateApp
 from coursemate.ui.screens.class_ import ClassScreen
 from coursemate.ui.screens.study import StudyScreen
 from helpers import (
@@ -90,15 +91,22 @@ async def test_class_option_opens_the_roster_and_escape_goes_to_study(
     assert tree_state(folder) == before
 
 
+async def class_from_palette(pilot: Pilot[int]) -> tuple[ClassScreen, Input]:
+    """The Class screen opened as the palette opens it, asking for a folder; and its field."""
+    await study(pilot)
+    app = pilot.app
+    assert isinstance(app, CoursemateApp)
+    app.open_class()
+    await pilot.pause()
+    screen = top_screen(app)
+    assert isinstance(screen, ClassScreen)
+    return screen, screen.query_one("#class-folder", Input)
+
+
 async def test_palette_asks_for_the_folder(tmp_path: Path, folder: Path) -> None:
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await study(pilot)
-        app.open_class()
-        await pilot.pause()
-        screen = top_screen(app)
-        assert isinstance(screen, ClassScreen)
-        field = screen.query_one("#class-folder", Input)
+        screen, field = await class_from_palette(pilot)
         assert field.has_focus
         field.value = str(folder)
         await pilot.press("enter")
@@ -116,12 +124,7 @@ async def test_after_a_folder_that_fails_the_next_one_is_typed_into_the_field(
     screen's keys ("e" showed the details) and never into the field."""
     app = make_app(tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:
-        await study(pilot)
-        app.open_class()
-        await pilot.pause()
-        screen = top_screen(app)
-        assert isinstance(screen, ClassScreen)
-        field = screen.query_one("#class-folder", Input)
+        screen, field = await class_from_palette(pilot)
         field.value = str(tmp_path / "missing")
         await pilot.press("enter")
         await until_read(pilot, screen)
