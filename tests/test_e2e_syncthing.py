@@ -130,6 +130,12 @@ def configure(me: Instance, other: Instance) -> None:
         fsWatcherEnabled="true",
         fsWatcherDelayS="1",
     )
+    # A pull that fails (the store changed on this side as it came in: "file modified but
+    # not rescanned") is retried after pullerPauseS, 60 s when 0: longer than each wait here.
+    pause = folder.find("pullerPauseS")
+    if pause is None:
+        pause = ET.SubElement(folder, "pullerPauseS")
+    pause.text = "1"
     for old in folder.findall("device"):
         folder.remove(old)
     for device_id in (me.device_id, other.device_id):
