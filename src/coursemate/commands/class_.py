@@ -248,7 +248,7 @@ def _wrap_list(line: str, width: int) -> list[str]:
     lines = [""]
     for part in line.split(", "):
         joined = f"{lines[-1]}, {part}" if lines[-1] else part
-        if len(joined) < width or not lines[-1].strip():
+        if not lines[-1] or len(joined) < width:
             lines[-1] = joined
         else:
             lines[-1] += ","
