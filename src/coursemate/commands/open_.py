@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
-    from coursemate.progress.roster import ClassRoster
+    from coursemate.progress.roster import RosterFuture
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -134,9 +134,7 @@ def _class_folder(value: str | None) -> Path | None:
     return folder
 
 
-def _start_reading_class(
-    course: Future[Course] | None, folder: Path | None
-) -> Future[ClassRoster] | None:
+def _start_reading_class(course: Future[Course] | None, folder: Path | None) -> RosterFuture | None:
     """Start reading ``--class``'s folder as soon as the course is read (see ``_start_reading``)."""
     if course is None or folder is None:
         return None

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from coursemate.course.model import Course, Problem
-    from coursemate.progress.roster import ClassRoster
+    from coursemate.progress.roster import RosterFuture
     from coursemate.progress.store import Store
     from coursemate.ui.export_file import ExportKind
 
@@ -109,7 +109,7 @@ class CoursemateApp(App[int]):
         self._collect_after_frame = False  # a young collection waits for the next frame
         # Taken by the first load: the options' read started before Textual was imported.
         self._prefetched: Future[Course] | None = options.prefetched
-        self._prefetched_class: Future[ClassRoster] | None = options.prefetched_class
+        self._prefetched_class: RosterFuture | None = options.prefetched_class
         # Store watch (see ui/store_watch.py): a reload in flight; the store last looked at,
         # how many of its messages were told and which of its merges shown; the last problem.
         self._reloading = False

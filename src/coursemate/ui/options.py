@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from coursemate.course.model import Course
-    from coursemate.progress.roster import ClassRoster
+    from coursemate.progress.roster import RosterFuture
 
 
 @dataclass(frozen=True)
@@ -38,4 +38,4 @@ class AppOptions:
     # this result for its first course instead of reading it again.
     prefetched: Future[Course] | None = field(default=None, compare=False, repr=False)
     # The read of ``class_dir``, started on ``prefetched`` before Textual was imported.
-    prefetched_class: Future[ClassRoster] | None = field(default=None, compare=False, repr=False)
+    prefetched_class: RosterFuture | None = field(default=None, compare=False, repr=False)

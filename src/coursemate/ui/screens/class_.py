@@ -26,11 +26,10 @@ from coursemate.ui.widgets.keys_footer import KeysFooter
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from concurrent.futures import Future
 
     from coursemate.course.model import Course
     from coursemate.progress.maths import ModuleProgress
-    from coursemate.progress.roster import ClassRoster, LearnerRow
+    from coursemate.progress.roster import ClassRoster, LearnerRow, RosterFuture
 
 FIXED_WIDTHS = {"pre": 8, "res": 9, "exp": 11, "last": 11}  # the learner's name takes the rest
 MOST_CHOSEN_SHOWN = 3
@@ -71,7 +70,7 @@ class ClassScreen(Screen[None]):
         self,
         course: Course,
         folder: Path | None,
-        prefetched: Future[ClassRoster] | None = None,
+        prefetched: RosterFuture | None = None,
     ) -> None:
         super().__init__()
         self.course = course
@@ -158,10 +157,8 @@ class ClassScreen(Screen[None]):
 
     def _show_ready_rows(self) -> None:
         """The rows ``--class``'s read has made already, up to a screenful, in this frame."""
-        from coursemate.progress.roster import RosterFuture
-
         streamed = self.prefetched
-        if not isinstance(streamed, RosterFuture):
+        if streamed is None:
             return
         ready: list[LearnerRow] = []
         while len(ready) < streamed.first and not streamed.rows.empty():
@@ -179,14 +176,13 @@ class ClassScreen(Screen[None]):
 
         from textual.worker import get_current_worker
 
-        from coursemate.progress.roster import ReadStopped, RosterError, RosterFuture, read_class
+        from coursemate.progress.roster import ReadStopped, RosterError, read_class
 
         # Textual cancels the worker when the screen closes or the app quits, but a thread
         # cannot be interrupted: the read asks, and ends. Quitting waited for the whole
         # folder to be read (half a minute for a "/" typed by mistake).
         worker = get_current_worker()
-        prefetched, self.prefetched = self.prefetched, None
-        streamed = prefetched if isinstance(prefetched, RosterFuture) else None
+        streamed, self.prefetched = self.prefetched, None
         batch: list[LearnerRow] = []
         # Rows posted at once before the rest: a screenful, less what ``read`` showed.
         screenful = streamed.first if streamed is not None else max(self.app.size.height, 1)
@@ -216,10 +212,6 @@ class ClassScreen(Screen[None]):
                         break
                     on_row(made)  # as they are made: the first rows before the rest
                 roster = streamed.result()
-            elif prefetched is not None:
-                roster = prefetched.result()
-                for row in roster.learners:
-                    on_row(row)
             else:
                 roster = read_class(self.course, folder, on_row, lambda: worker.is_cancelled)
         except ReadStopped:
